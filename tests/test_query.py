@@ -31,7 +31,9 @@ def test_opens_read_only(db):
 def test_towns_and_case_insensitive_lookup(db):
     t = db.towns()
     assert len(t) == 169 and t["town"].is_unique
-    assert db.town("west hartford")["town_id"] == "0911082660"
+    wh = t.loc[t["town"] == "West Hartford", "town_id"].iloc[0]
+    assert db.town("west hartford")["town_id"] == wh == "0911082590"
+    assert db.town("  West Hartford ")["town_id"] == wh
     assert db.town("Hartford'; DROP TABLE towns; --") is None
     assert db.town("Atlantis") is None
     assert len(db.towns()) == 169

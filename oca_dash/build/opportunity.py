@@ -150,10 +150,19 @@ def load_2014(raw, geo, tract_polys) -> pd.DataFrame:
     if bad:
         raise RawDataError(f"{OPP2014_CSV}: unknown levels {bad}")
     t10 = raw.read_csv(TRACTS_2010)
-    require_columns(t10, ["tract_fips", "tract_name"], TRACTS_2010)
-    name2geoid = dict(zip(t10["tract_name"].str.strip(), t10["tract_fips"]))
+    require_columns(t10, ["tract_fips", "tract_name", "town"], TRACTS_2010)
+    # Tract names are unique statewide except "9800" (Groton and Windsor Locks), which the index
+    # file writes as 9800.01 / 9800.02; match on name and town, then on the bare name with the town.
+    key = dict(zip(zip(t10["tract_name"].str.strip(), t10["town"].str.strip()), t10["tract_fips"]))
     o["name"] = o["tract2010"].str.strip().str.replace(r"\.00$", "", regex=True)
-    o["geoid10"] = o["name"].map(name2geoid)
+    counts = t10["tract_name"].str.strip().value_counts()
+    by_name = {n: g for n, g in zip(t10["tract_name"].str.strip(), t10["tract_fips"]) if counts[n] == 1}
+    # A tract that spans two towns (4256: Canaan and Norfolk) may carry either town's name.
+    o["geoid10"] = [key.get((n, t)) or key.get((n.split(".")[0], t)) or by_name.get(n)
+                    for n, t in zip(o["name"], o["town"].str.strip())]
+    o["geoid10"] = o["geoid10"].where(o["geoid10"].notna(), None)
+    if o["geoid10"].dropna().duplicated().any():
+        raise RawDataError(f"{OPP2014_CSV}: two index rows map to one 2010 tract")
     if o["geoid10"].isna().any():
         raise RawDataError(f"{OPP2014_CSV}: tract names not in {TRACTS_2010}: {o.loc[o.geoid10.isna(), 'name'].tolist()[:5]}")
     # Published level ranges (min and max score per level) to place interpolated scores.

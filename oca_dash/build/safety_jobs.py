@@ -81,7 +81,7 @@ def crime_by_year(raw, geo) -> pd.DataFrame:
     if d.duplicated(["Town", "Year", "Crime Type", "Measure Type"]).any():
         raise RawDataError(f"{CRIME}: a town, year and measure appear twice")
     d = d.assign(v=_numbers(d["Value"], CRIME, "Value"), year=pd.to_numeric(d["Year"], errors="coerce"))
-    if sorted(d["year"].dropna().unique().astype(int)) != CRIME_YEARS:
+    if d["year"].isna().any() or sorted(d["year"].unique().astype(int)) != CRIME_YEARS:
         raise RawDataError(f"{CRIME}: expected years {CRIME_YEARS}, found {sorted(d['Year'].unique())}")
     w = d.pivot(index=["Town", "year", "Crime Type"], columns="Measure Type", values="v").reset_index()
     w["crime_type"] = w["Crime Type"].map(CRIME_TYPES)
@@ -93,8 +93,8 @@ def crime_by_year(raw, geo) -> pd.DataFrame:
     for (town, year), rate in tot[RATE].items():
         pop, med = implied[(town, year)], median[(town, year)]
         if not np.isfinite(rate):
-            note[(town, year)] = (f"no usable {year} rate in the source (the rate is {rate}: no {year} population "
-                                  "recorded for this town)")
+            why = "'Inf': no population for this town that year" if np.isinf(rate) else "'NA'"
+            note[(town, year)] = f"no usable {year} rate in the source (recorded as {why})"
         elif np.isfinite(pop) and abs(pop / med - 1) > IMPLIED_POP_TOLERANCE:
             note[(town, year)] = (f"the source's {year} row for this town holds another area's figures (its counts "
                                   f"and rate imply {pop:,.0f} residents, against about {med:,.0f} in other years; "

@@ -56,10 +56,12 @@ _PLACES = (
     "age-adjusted. Towns, regions, counties and districts are DataHaven's population-weighted "
     "aggregates of tract estimates."
 )
-_OLD = "From DataHaven's 2023 file because the 2024 file does not carry this measure; older than the other PLACES measures."
+_OLD = ("From DataHaven's 2023 file because the 2024 file does not carry this measure; older than the other "
+        "PLACES measures.")
 
 
-def _places(id, label, short, hib, vintage, definition, notes="", src=SRC_2024, geos=GEOS_2024, universe="adults 18 and over"):
+def _places(id, label, short, hib, vintage, definition, notes="", src=SRC_2024, geos=GEOS_2024,
+            universe="adults 18 and over"):
     return Indicator(
         id=id, label=label, short_label=short, unit="share", fmt="pct1", higher_is_better=hib, domain="health",
         source=src, vintage=vintage, universe=universe, definition=definition,

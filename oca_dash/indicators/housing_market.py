@@ -124,8 +124,9 @@ INDICATORS = [
          notes="This is the vacancy measure of the coalition's 2014 opportunity index (1 minus B25002_003 over "
                "B25002_001 in sgaul/opportunity census.R), where more vacancy counts against a neighbourhood. It "
                "includes seasonal and recreational homes, so it is high in lake and shore towns (Salisbury 46 "
-               "percent) for reasons unrelated to distress.",
-         opp="neighborhood"),
+               "percent) for reasons unrelated to distress. For that reason, and because it is only available by "
+               "town (2016-2020), the current opportunity index does not use it: repeated over a town's tracts it "
+               "would mark resort towns as distressed."),
     _laus("unemployment_rate", "Unemployment rate, 2019 annual average", "Unemployment", "share", "pct1", False,
           LAUS19, "2019",
           "Unemployed residents as a share of the civilian labor force living in the town, 2019 annual average (CT "

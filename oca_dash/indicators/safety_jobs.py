@@ -89,8 +89,8 @@ INDICATORS = [
         definition="The mean of the published yearly violent crime rates per 100,000 residents for 2014, 2015 "
         "and 2016 (UCR Crime Index).",
         notes=_UCR + "Used in the opportunity index (neighborhood domain) instead of 2017 alone because "
-        "CTData's 2017 file has what look like county totals in place of seven town rows (among them Hartford and New Haven) "
-        "and no rate for Ledyard, and because three years steady the small-town rates.",
+        "CTData's 2017 file has what look like county totals in place of seven town rows (among them Hartford and "
+        "New Haven) and no rate for Ledyard, and because three years steady the small-town rates.",
         geographies=GEOS_CRIME,
         opportunity_domain="neighborhood",
     ),

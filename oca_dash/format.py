@@ -1,0 +1,59 @@
+"""Turn stored values into text, by the registry's format codes. No Streamlit here."""
+
+from __future__ import annotations
+
+import math
+
+from .indicators import INDICATORS, Indicator
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def fmt_number(x, fmt: str) -> str:
+    """Format a stored value (shares are fractions) by a registry format code."""
+    if _missing(x):
+        return "—"
+    x = float(x)
+    if fmt == "pct1":
+        return f"{x * 100:.1f}%"
+    if fmt == "pct0":
+        return f"{x * 100:.0f}%"
+    if fmt == "dollars":
+        return f"${x:,.0f}"
+    if fmt == "int":
+        return f"{x:,.0f}"
+    if fmt == "dec2":
+        return f"{x:,.2f}"
+    if fmt == "dec0":
+        return f"{x:,.0f}"
+    return f"{x:,.1f}"  # dec1 and anything else
+
+
+def is_top_coded(ind: Indicator, x) -> bool:
+    return ind.top_coded is not None and not _missing(x) and float(x) >= ind.top_coded
+
+
+def fmt_value(indicator_id: str, x) -> str:
+    """A value as people read it: '45.2%', '$45,300', '250,000+' for a top-coded median."""
+    ind = INDICATORS[indicator_id]
+    if is_top_coded(ind, x):
+        return f"${ind.top_coded - 1:,.0f}+" if ind.fmt == "dollars" else f"{ind.top_coded - 1:,.0f}+"
+    return fmt_number(x, ind.fmt)
+
+
+def fmt_moe(indicator_id: str, moe) -> str:
+    """'±1.6 pts' for shares, '±$2,925' for dollars, '' when there is no margin."""
+    if _missing(moe):
+        return ""
+    ind = INDICATORS[indicator_id]
+    if ind.unit == "share":
+        return f"±{float(moe) * 100:.1f} pts"
+    return "±" + fmt_number(moe, ind.fmt)
+
+
+def ordinal(n: int) -> str:
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
