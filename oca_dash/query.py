@@ -138,6 +138,22 @@ class DB:
             "FROM indicator_values WHERE geo_type = ? AND indicator = ? ORDER BY geo_id",
             [top, top, top, geo_type, indicator_id])
 
+    def ranks(self, geo_type: str, geo_id: str, indicator_ids) -> pd.DataFrame:
+        """Rank of one geography on many indicators at once (1 = highest), top codes tied."""
+        ids = [i for i in indicator_ids]
+        for i in ids:
+            _ident(i)
+        return self.df(
+            "WITH v AS (SELECT v.indicator, v.geo_id, v.estimate, "
+            "  least(v.estimate, coalesce(i.top_coded, 'inf'::DOUBLE)) AS e FROM indicator_values v "
+            "  JOIN indicators i ON i.id = v.indicator "
+            "  WHERE v.geo_type = ? AND list_contains(?, v.indicator) AND v.estimate IS NOT NULL), "
+            "r AS (SELECT indicator, geo_id, rank() OVER (PARTITION BY indicator ORDER BY e DESC) AS rank_high, "
+            "  rank() OVER (PARTITION BY indicator ORDER BY e ASC) AS rank_low, "
+            "  count(*) OVER (PARTITION BY indicator) AS n FROM v) "
+            "SELECT indicator, rank_high, rank_low, n FROM r WHERE geo_id = ? ORDER BY indicator",
+            [geo_type, ids, geo_id])
+
     def town_wide(self, indicator_ids) -> pd.DataFrame:
         """One row per town (town_id, town, region_id) with a column per indicator."""
         cols = ", ".join(f"w.{_ident(i)}" for i in indicator_ids)

@@ -227,6 +227,10 @@ def summarize(tract_opp: pd.DataFrame, geo) -> pd.DataFrame:
                    "population_rated": pop_rated, "tracts": len(d), "tracts_rated": len(rated)}
             row["weighted_index"] = (np.average(rated["index_value"], weights=rated["population"])
                                      if pop_rated > 0 else np.nan)
+            for dcol in ("domain_education", "domain_economic", "domain_neighborhood"):
+                ok = rated[dcol].notna()
+                row[dcol] = (np.average(rated.loc[ok, dcol], weights=rated.loc[ok, "population"])
+                             if rated.loc[ok, "population"].sum() > 0 else np.nan)
             for lv in LEVELS:
                 p = rated.loc[rated["level"] == lv, "population"].sum()
                 row[f"share_{lv.lower().replace(' ', '_')}"] = p / pop_rated if pop_rated > 0 else np.nan

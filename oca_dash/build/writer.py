@@ -18,7 +18,7 @@ def _wide_view_sql(view: str, geo_type: str, indicator_ids: list[str]) -> str:
     cols = ",\n  ".join(
         f"max(estimate) FILTER (WHERE indicator = '{i}') AS \"{i}\"" for i in indicator_ids
     )
-    return (f"CREATE VIEW {view} AS SELECT geo_id,\n  {cols}\nFROM indicator_values "
+    return (f"CREATE TABLE {view} AS SELECT geo_id,\n  {cols}\nFROM indicator_values "
             f"WHERE geo_type = '{geo_type}' GROUP BY geo_id ORDER BY geo_id")
 
 

@@ -1,0 +1,26 @@
+"""Connecticut Opportunity Dashboard: the entry point. Declares the pages; each page is thin."""
+
+import streamlit as st
+
+from oca_dash import ui
+
+st.set_page_config(
+    page_title=ui.APP_TITLE,
+    page_icon="🏘️",
+    layout="wide",
+    initial_sidebar_state="collapsed" if ui.presenting() else "auto",
+)
+ui.page_setup()
+ui.db()  # a missing or broken database stops here with a clear page
+
+PAGES = [
+    st.Page("pages/map.py", title="Map", icon="🗺️", url_path="map", default=True),
+    st.Page("pages/town.py", title="Town profile", icon="🏠", url_path="town"),
+    st.Page("pages/compare.py", title="Compare", icon="⚖️", url_path="compare"),
+    st.Page("pages/find.py", title="Find towns", icon="🔎", url_path="find"),
+    st.Page("pages/opportunity.py", title="Opportunity and race", icon="📊", url_path="opportunity"),
+    st.Page("pages/districts.py", title="Districts", icon="🏛️", url_path="districts"),
+    st.Page("pages/about.py", title="About the data", icon="📖", url_path="about"),
+]
+pg = st.navigation(PAGES, position="top")
+pg.run()

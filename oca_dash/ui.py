@@ -1,0 +1,134 @@
+"""Streamlit helpers shared by the pages: the cached database, share links, presentation
+mode, notices and source lines. The only library module that imports Streamlit."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from . import links
+from .indicators import INDICATORS, SOURCES
+from .query import DB, DatabaseError, REBUILD_HINT
+
+APP_TITLE = "Connecticut Opportunity Dashboard"
+
+
+@st.cache_resource(show_spinner=False)
+def _open_db() -> DB:
+    return DB()
+
+
+def db() -> DB:
+    """The process-wide read-only database, or a clear error page (and stop)."""
+    try:
+        return _open_db()
+    except DatabaseError as e:
+        st.error("**The dashboard's database cannot be used.**\n\n" + str(e))
+        st.markdown(f"How to fix it: {REBUILD_HINT}")
+        st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def town_names() -> list[str]:
+    return db().towns()["town"].tolist()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def towns() -> pd.DataFrame:
+    return db().towns()
+
+
+# -- share links ------------------------------------------------------------------
+
+def qp(key: str) -> str | None:
+    """A query parameter's first value (None if absent)."""
+    vals = st.query_params.get_all(key)
+    return vals[0] if vals else None
+
+
+def qp_all(key: str) -> list[str]:
+    return st.query_params.get_all(key)
+
+
+def presenting() -> bool:
+    return links.parse_flag(qp("present"))
+
+
+def share_url(params: dict) -> None:
+    """Write the view's state into the URL (with the data vintage and presentation flag)."""
+    out = {k: v for k, v in params.items() if v not in (None, "", [])}
+    out["v"] = db().vintage
+    if presenting():
+        out["present"] = "1"
+    st.query_params.from_dict(out)
+
+
+def show_notices(notices) -> None:
+    for n in notices:
+        if n:
+            st.info(n, icon="ℹ️")
+
+
+def check_vintage() -> None:
+    show_notices([links.vintage_notice(qp("v"), db().vintage)])
+
+
+# -- page furniture ------------------------------------------------------------------
+
+PRESENT_CSS = """
+<style>
+html, body, [class*="st-"] { font-size: 22px; }
+h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; } h3 { font-size: 1.8rem !important; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header [data-testid="stToolbar"] { display: none !important; }
+.st-key-controls { display: none !important; }
+[data-testid="stMetricValue"] { font-size: 3rem !important; }
+</style>
+"""
+
+BASE_CSS = """
+<style>
+[data-testid="stMetricValue"] { font-size: 2rem; }
+.src { color: #4a4a4a; font-size: 0.85rem; }
+@media (max-width: 640px) { h1 { font-size: 1.7rem !important; } }
+</style>
+"""
+
+
+def page_setup() -> None:
+    st.markdown(BASE_CSS, unsafe_allow_html=True)
+    if presenting():
+        st.markdown(PRESENT_CSS, unsafe_allow_html=True)
+
+
+def controls():
+    """A container for a page's controls; hidden in presentation mode."""
+    return st.container(key="controls")
+
+
+def source_line(indicator_ids, extra: str = "") -> str:
+    """'Source: publisher, dataset (vintage); ...' for a set of indicators, deduplicated."""
+    seen, parts = set(), []
+    for i in indicator_ids:
+        ind = INDICATORS[i]
+        key = (ind.source, ind.vintage)
+        if key in seen:
+            continue
+        seen.add(key)
+        s = SOURCES[ind.source]
+        parts.append(f"{s.publisher} ({ind.vintage})")
+    text = "Source: " + "; ".join(parts)
+    return text + (f". {extra}" if extra else ".")
+
+
+def caption(text: str) -> None:
+    st.caption(html.escape(text).replace("$", "\\$"))
+
+
+def esc(text) -> str:
+    """Escape text for st.markdown: HTML off, and Markdown's special characters neutralised."""
+    t = html.escape(str(text))
+    for ch in "\\`*_{}[]()#+-!|$~":
+        t = t.replace(ch, "\\" + ch)
+    return t

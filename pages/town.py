@@ -1,0 +1,119 @@
+"""Town profile: one town against the state and its planning region."""
+
+import streamlit as st
+
+from oca_dash import charts, links, profile, ui, views
+from oca_dash.indicators import INDICATORS
+from oca_dash.levels import DEFAULT_INDEX, INDEX_NAMES
+
+db = ui.db()
+names = ui.town_names()
+town, note_town = links.parse_town(ui.qp("town"), names, default="Hartford")
+idx, note_idx = links.parse_choice(ui.qp("idx"), INDEX_NAMES, DEFAULT_INDEX, "opportunity index")
+ui.check_vintage()
+ui.show_notices([note_town, note_idx])
+
+indices = db.opportunity_indices().set_index("index_name")
+with ui.controls():
+    c1, c2 = st.columns([2, 2])
+    town = c1.selectbox("Town", names, index=names.index(town), help="Type to search the 169 towns")
+    idx = c2.selectbox("Opportunity index", list(INDEX_NAMES), index=list(INDEX_NAMES).index(idx),
+                       format_func=lambda k: indices.loc[k, "label"])
+ui.share_url({"town": town, "idx": idx})
+
+row = db.town(town)
+tid, region_id = row["town_id"], row["region_id"]
+region = db.regions().set_index("region_id").loc[region_id, "region"]
+ids = profile.indicators_for("town")
+
+
+@st.cache_data(show_spinner=False, max_entries=400)
+def _profile(tid: str, region_id: str):
+    return profile.place_profile(ui.db(), "town", tid, ids, region_id)
+
+
+prof = _profile(tid, region_id)
+state_vals = prof.set_index("indicator")["state_value"]
+
+st.title(town)
+st.markdown(f"{ui.esc(region)} · {ui.esc(row['county'])} · {row['land_sq_mi']:.1f} square miles of land")
+
+cols = st.columns(3)
+for c, m in zip(cols * 2, views.headline_metrics(
+        prof, ["population", "share_poc", "median_hh_income", "poverty_rate", "ahal_pct_affordable",
+               f"{idx}_share_low"])):
+    c.metric(m["label"], m["value"], help=m["help"])
+
+# Race and ethnicity
+st.header("Who lives here")
+race_places = {town: prof, region: prof.assign(value=prof["region_value"]),
+               "Connecticut": prof.assign(value=prof["state_value"])}
+race = views.race_chart_data(race_places)
+title = views.race_headline(town, prof, state_vals)
+src = ui.source_line(["share_hispanic"])
+st.altair_chart(charts.grouped_shares(race, title), width="stretch",
+                alt=f"Bar chart. {title}. Shares of residents by race and ethnicity in {town}, {region} and Connecticut.")
+ui.caption(src)
+with st.expander("The numbers in this chart"):
+    st.dataframe(race.pivot(index="group", columns="place", values="share").style.format("{:.1%}"))
+
+# Opportunity
+st.header("Opportunity")
+area = db.area_opportunity(idx, "town", tid).iloc[0]
+label = indices.loc[idx, "label"]
+lv = views.level_of_score(area["weighted_index"], db.tract_opportunity(idx))
+st.markdown(f"**{ui.esc(label)}** ({ui.esc(indices.loc[idx, 'vintage'])}). Population-weighted score "
+            f"**{area['weighted_index']:+.2f}** (0 = the average Connecticut tract), in the **{lv or '—'}** range. "
+            f"{int(area['tracts_rated'])} of {int(area['tracts'])} census tracts rated.")
+dom = [("Education", area.get("domain_education")), ("Economic", area.get("domain_economic")),
+       ("Neighborhood and housing", area.get("domain_neighborhood"))]
+if any(v == v and v is not None for _, v in dom):
+    dc = st.columns(3)
+    for c, (n, v) in zip(dc, dom):
+        c.metric(f"{n} domain", "—" if v != v or v is None else f"{v:+.2f}")
+lvl = views.levels_long(area.to_frame().T.assign(place=town), "place")
+otitle = views.opportunity_headline(town, area, label)
+st.altair_chart(charts.level_bars(lvl, otitle), width="stretch",
+                alt=f"Stacked bar. {otitle}. Share of {town}'s residents in each of five opportunity levels.")
+ui.caption(f"Source: {label}, {indices.loc[idx, 'vintage']}; tract populations ACS 2019-2023. "
+           f"Levels are statewide quintiles of census tracts.")
+with st.expander("The numbers in this chart"):
+    st.dataframe(lvl[["level", "share"]].set_index("level").style.format("{:.1%}"))
+
+# Affordable housing
+st.header("Affordable housing (CGS 8-30g)")
+hist = db.appeals_history(tid)
+state_hist = db.df("SELECT year, pct_affordable FROM appeals_state ORDER BY year")
+atitle = views.appeals_headline(town, hist)
+st.altair_chart(charts.trend_line(views.appeals_chart_data(hist, town, state_hist), atitle,
+                                  "Denominator: 2000 census units to 2010, 2010 census units 2011-2022, "
+                                  "2020 census units from 2023", rule_at=0.10, rule_label="10% threshold"),
+                width="stretch", alt=f"Line chart. {atitle}. Percent of homes counted as affordable, 2002-2023.")
+ui.caption(ui.source_line(["ahal_pct_affordable"], "A share can move when the census denominator changes"))
+with st.expander("The numbers in this chart"):
+    show = hist[["year", "census_units", "total_assisted", "pct_affordable", "units_to_10pct", "note"]]
+    st.dataframe(show.style.format({"pct_affordable": "{:.2%}"}, na_rep="—"), hide_index=True)
+
+# Every figure
+st.header("Every figure")
+st.caption("Each figure with its margin of error (90%), Connecticut and the planning region, and its rank "
+           "among the 169 towns. ⚠ marks an estimate whose coefficient of variation is above 30%.")
+for dom_key in profile.SECTION_ORDER:
+    sec = prof[prof["domain"] == dom_key]
+    if sec.empty:
+        continue
+    with st.expander(profile.DOMAIN_TITLES[dom_key], expanded=dom_key in ("income", "housing")):
+        st.dataframe(profile.profile_table(sec, town, region), hide_index=True, width="stretch")
+
+dist = db.town_districts(tid)
+if len(dist):
+    st.header("Legislative districts")
+    d = dist.assign(share=dist["pop_share_of_town"].map("{:.0%}".format))
+    st.dataframe(d[["name", "member", "party", "share"]].rename(columns={
+        "name": "District", "member": "Member", "party": "Party", "share": "Share of town's residents"}),
+        hide_index=True)
+    ui.caption("Districts of the 2021 plan; members from Open States. Shares estimated from census-block "
+               "assignment files and ACS 2019-2023 tract populations.")
+
+st.download_button("Download this profile (CSV)", data=profile.profile_table(prof, town, region).to_csv(index=False),
+                   file_name=f"{town.replace(' ', '_')}_profile.csv", mime="text/csv", on_click="ignore")
