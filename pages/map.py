@@ -1,3 +1,182 @@
+"""Map: the 169 towns coloured by opportunity level or by any town indicator; click a town for its profile."""
+
 import streamlit as st
-st.title('map')
-st.info('This page is being built.')
+
+from oca_dash import links, profile, ui
+from oca_dash import map_view as mv
+from oca_dash.indicators import INDICATORS, SOURCES
+from oca_dash.levels import DEFAULT_INDEX, INDEX_NAMES
+
+LEVEL = mv.LEVEL_MODE
+IDS = mv.indicator_options(profile.indicators_for("town"))
+LABELS = mv.option_labels(IDS)
+CHOICES = [LEVEL] + IDS
+# (map height, width and height the state is fitted into): the state must be whole on first sight
+SIZES = {"desk": (560, 800, 560), "present": (720, 900, 720), "phone": (430, 340, 430)}
+
+
+# -- cached data (every expensive step runs once per process and argument) -------------
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _shapes(layer: str):
+    return ui.db().shapes(layer)[["town_id" if layer == "town" else "tract_id", "geojson", "min_lon", "min_lat",
+                                  "max_lon", "max_lat"]]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _indices():
+    return ui.db().opportunity_indices().set_index("index_name")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _levels(idx: str):
+    db = ui.db()
+    return mv.level_table(db.area_opportunity(idx, "town"), ui.towns(), db.tract_opportunity(idx))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _indicator(ind: str):
+    db = ui.db()
+    t = mv.indicator_table(ind, db.ranked(ind, "town"), ui.towns())
+    sv = db.values([ind], "state", ["09"])
+    return t, (float(sv["estimate"].iloc[0]) if len(sv) and sv["estimate"].notna().iloc[0] else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _tract_legend(idx: str) -> dict:
+    o = ui.db().tract_opportunity(idx).set_index("tract_id")["level"]
+    ids = _shapes("tract")["tract_id"]
+    return mv.level_legend(ids.map(o), unit="tracts", no_data_label="No score (no residents)")
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _spec(ind: str, idx: str, tracts: bool, size: str) -> str:
+    """The whole deck.gl spec as one compact JSON string (the GeoJSON is built here, once)."""
+    towns = _shapes("town")
+    if ind == LEVEL:
+        props = mv.level_properties(_levels(idx))
+    else:
+        props = mv.indicator_properties(_indicator(ind)[0], ind)
+    town_fc = mv.feature_collection(towns, "town_id", props)
+    tract_fc = None
+    if tracts and ind == LEVEL:
+        db = ui.db()
+        tract_fc = mv.feature_collection(_shapes("tract"), "tract_id",
+                                         mv.tract_properties(db.tract_opportunity(idx), db.tracts()))
+    bounds = (towns["min_lon"].min(), towns["min_lat"].min(), towns["max_lon"].max(), towns["max_lat"].max())
+    _, w, h = SIZES[size]
+    return mv.deck_json(town_fc, mv.fit_view(bounds, w, h), tract_fc)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _csv(ind: str, idx: str) -> str:
+    if ind == LEVEL:
+        label = _indices().loc[idx, "label"]
+        return mv.level_csv(_levels(idx), idx, f"{label} ({_indices().loc[idx, 'vintage']})")
+    i = INDICATORS[ind]
+    return mv.indicator_csv(_indicator(ind)[0], ind, f"{SOURCES[i.source].publisher}: {SOURCES[i.source].dataset}")
+
+
+# -- the link ------------------------------------------------------------------------
+
+names = ui.town_names()
+ind, note_ind = links.parse_choice(ui.qp("ind"), CHOICES, LEVEL, "map figure")
+idx, note_idx = links.parse_choice(ui.qp("idx"), INDEX_NAMES, DEFAULT_INDEX, "opportunity index")
+tr, note_tr = links.parse_choice(ui.qp("tracts"), ("0", "1"), "0", "tract-layer switch (use tracts=1)")
+tracts = tr == "1"
+ui.check_vintage()
+ui.show_notices([ui.esc(n) for n in (note_ind, note_idx, note_tr) if n])
+
+indices = _indices()
+with ui.controls():
+    c1, c2, c3 = st.columns([3, 2, 1.4], vertical_alignment="bottom")
+    ind = c1.selectbox("Colour the towns by", CHOICES, index=CHOICES.index(ind),
+                       format_func=lambda k: "Opportunity level" if k == LEVEL else LABELS[k],
+                       help="Opportunity level, or any of the town figures. Type to search.")
+    if ind == LEVEL:
+        idx = c2.selectbox("Opportunity index", list(INDEX_NAMES), index=list(INDEX_NAMES).index(idx),
+                           format_func=lambda k: indices.loc[k, "label"],
+                           help="Which index's levels to show. About the data explains how they differ.")
+        tracts = c3.toggle("Show census tracts", value=tracts,
+                           help="Colour each census tract by its level, with town borders on top.")
+ui.share_url({"ind": ind, "idx": idx, "tracts": "1" if tracts and ind == LEVEL else None})
+tracts = tracts and ind == LEVEL
+
+size = "present" if ui.presenting() else ("phone" if mv.is_mobile(st.context.headers.get("User-Agent")) else "desk")
+height = SIZES[size][0]
+index_label = indices.loc[idx, "label"]
+
+# -- what the map shows ----------------------------------------------------------------
+
+if ind == LEVEL:
+    table = _levels(idx)
+    title = "Opportunity level by town"
+    finding = mv.level_finding(table)
+    if tracts:
+        legend = _tract_legend(idx)
+        legend_title = f"Census tracts by opportunity level ({index_label})"
+        notes = ["Levels are statewide fifths of census tracts. Dark lines are town borders.",
+                 "Scroll or pinch to zoom; click a tract to open its town's profile."]
+        unit = "tracts"
+    else:
+        legend = mv.level_legend(table["level"])
+        legend_title = f"Opportunity level ({index_label})"
+        notes = ["A town's colour is the level whose range of tract scores holds its population-weighted score. "
+                 "Hover for the share of its residents in each level.",
+                 "Click a town to open its profile."]
+        unit = "towns"
+    source = ui.source_line([f"{idx}_index", "population"],
+                            f"{index_label}, {indices.loc[idx, 'vintage']}; levels are statewide fifths of "
+                            f"census tracts ({indices.loc[idx, 'tract_vintage']})")
+    alt = (f"Map of Connecticut's 169 towns coloured by opportunity level on the {index_label}"
+           f"{', with census tracts' if tracts else ''}. {finding}")
+else:
+    meta = INDICATORS[ind]
+    table, state_value = _indicator(ind)
+    title = f"{meta.label}, by town"
+    finding = mv.indicator_finding(table, ind, state_value)
+    legend = mv.indicator_legend(table, ind)
+    legend_title = f"{meta.short_label} ({meta.vintage})"
+    notes = [legend["note"], "Click a town to open its profile."]
+    unit = "towns"
+    source = ui.source_line([ind])
+    alt = f"Map of Connecticut's 169 towns coloured by {meta.label.lower()}. {finding}"
+
+st.title(title, anchor=False)
+map_col, legend_col = st.columns([3, 1], gap="medium")
+with map_col:
+    deck = mv.PrebuiltDeck(_spec(ind, idx, tracts, size), mv.tooltip())
+    event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map", height=height,
+                            alt=alt)
+with legend_col:
+    st.markdown(mv.legend_html(legend_title, legend, unit, notes), unsafe_allow_html=True)
+
+clicked = mv.town_from_selection((event or {}).get("selection"), names)
+if clicked:
+    st.switch_page("pages/town.py", query_params={"town": clicked, "idx": idx})
+
+st.markdown(f"### {ui.esc(finding)}")
+ui.caption(source)
+
+if ind != LEVEL:
+    with st.expander("About this figure"):
+        st.markdown(f"**{ui.esc(meta.label)}** ({ui.esc(meta.vintage)}). {ui.esc(meta.definition)}\n\n"
+                    f"Counts: {ui.esc(meta.universe)}."
+                    + (f"\n\n{ui.esc(meta.notes)}" if meta.notes else ""))
+
+st.subheader("The numbers", anchor=False)
+if ind == LEVEL:
+    show = mv.level_display(table)
+    fmt = {c: "{:.0%}" for c in show.columns if c.startswith("% ")}
+    fmt["Weighted score"] = "{:+.2f}"
+    st.caption("Share of each town's residents living in census tracts of each level, its population-weighted "
+               "score (0 = the average Connecticut tract) and its rank among the 169 towns. Click a column to sort.")
+else:
+    show = mv.indicator_display(table, ind)
+    fmt = {meta.short_label: lambda x, i=ind: mv.fmt_value(i, x)}
+    st.caption("Rank 1 is the highest value (top-coded values tie). ± is the 90% margin of error; ⚠ marks an "
+               "estimate whose coefficient of variation is above 30%. Click a column to sort.")
+st.dataframe(show.style.format(fmt, na_rep="—"), hide_index=True, width="stretch", height=420)
+st.download_button("Download these numbers (CSV)", data=_csv(ind, idx),
+                   file_name=f"ct_towns_{'opportunity_' + idx if ind == LEVEL else ind}.csv", mime="text/csv",
+                   on_click="ignore")

@@ -83,18 +83,30 @@ CHAMBERS = {
 
 
 def load(raw: Raw, geo) -> Part:
-    if "population" not in geo.tracts.columns:
-        raise RawDataError("legislative: geo.tracts has no population (ACS 2019-2023) column")
+    return finish(prepare(raw, geo), raw, geo)
+
+
+def prepare(raw: Raw, geo) -> dict:
+    """Everything that does not need tract populations (the slow part: files and polygons)."""
     blocks = _blocks(raw, geo)
     towns_poly = _town_polygons(raw, geo)
     land = shapely.union_all(shapes.read_tract_polygons(raw, geo).geometry.values)
-
-    districts, dtowns, checks, shape_tables, pop_checks = [], [], [], [], []
-    members = _members(raw)
-    cga = _cga_list(raw, geo)
+    chambers = {}
     for chamber, c in CHAMBERS.items():
         ids, polys = _district_polygons(raw, c, land)
-        overlap = _town_overlap(towns_poly, ids, polys)
+        chambers[chamber] = (ids, polys, _town_overlap(towns_poly, ids, polys))
+    return {"blocks": blocks, "chambers": chambers, "members": _members(raw), "cga": _cga_list(raw, geo)}
+
+
+def finish(prep: dict, raw: Raw, geo) -> Part:
+    """Allocate tract populations (geo.tracts.population) to blocks and build the tables."""
+    if "population" not in geo.tracts.columns:
+        raise RawDataError("legislative: geo.tracts has no population (ACS 2019-2023) column")
+    blocks = _with_population(prep["blocks"], geo)
+    members, cga = prep["members"], prep["cga"]
+    districts, dtowns, checks, shape_tables, pop_checks = [], [], [], [], []
+    for chamber, c in CHAMBERS.items():
+        ids, polys, overlap = prep["chambers"][chamber]
         pairs = _allocate(blocks, chamber, overlap)
         land_sq_mi = (overlap.merge(geo.towns[["town_id", "land_sq_mi"]], on="town_id")
                       .assign(x=lambda d: d["land_sq_mi"] * d["land_share_of_town"])
@@ -158,19 +170,25 @@ def _blocks(raw: Raw, geo) -> pd.DataFrame:
                       "xtown": x["town"].astype(str).values})
     if not x["block"].isin(b["block"]).all() or x["block"].duplicated().any():
         raise RawDataError(f"{XWALK}: blocks missing from the CGA BAF or listed twice")
-    t = geo.tracts[["tract_id", "town", "town_id", "population"]]
+    t = geo.tracts[["tract_id", "town", "town_id"]]
     x = x.merge(t, on="tract_id", how="left")
     if x["town_id"].isna().any() or (x["town"] != x["xtown"]).any():
         raise RawDataError(f"{XWALK}: block tract unknown to geo.tracts, or block town != tract town "
                            f"({int(x['town_id'].isna().sum())} / {int((x['town'] != x['xtown']).sum())})")
+    b = b.merge(x[["block", "tract_id", "town_id"]], on="block", how="left")
+    return b.sort_values("block").reset_index(drop=True)
+
+
+def _with_population(b: pd.DataFrame, geo) -> pd.DataFrame:
+    """Add tract_pop (ACS 2019-2023; NaN for water blocks) to the blocks."""
+    t = geo.tracts[["tract_id", "population"]]
     if t["population"].isna().any():
         raise RawDataError("legislative: a tract in geo.tracts has no ACS population")
-    b = b.merge(x[["block", "tract_id", "town_id", "population"]].rename(columns={"population": "tract_pop"}),
-                on="block", how="left")
+    b = b.merge(t.rename(columns={"population": "tract_pop"}), on="tract_id", how="left")
     empty = set(t.loc[t["population"] > 0, "tract_id"]) - set(b["tract_id"].dropna())
     if empty:
         raise RawDataError(f"{XWALK}: populated tracts with no land block in the BAF: {sorted(empty)[:5]}")
-    return b.sort_values("block").reset_index(drop=True)
+    return b
 
 
 def _allocate(blocks: pd.DataFrame, chamber: str, overlap: pd.DataFrame) -> pd.DataFrame:

@@ -90,6 +90,9 @@ def build(raw_root=None, out="data/oca.duckdb", log=print) -> BuildReport:
             timings[name] = time.perf_counter() - t
             log(f"  {name}: {len(parts[name].values):,} values, tables {sorted(parts[name].tables)}")
         t = time.perf_counter()
+        leg_prep = _module("legislative").prepare(raw, geo)  # its slow half needs no population
+        timings["legislative_prepare"] = time.perf_counter() - t
+        t = time.perf_counter()
         acs_read.prime(raw, fut.get())
         timings["acs_wait"] = time.perf_counter() - t
         pool.close()
@@ -107,7 +110,10 @@ def build(raw_root=None, out="data/oca.duckdb", log=print) -> BuildReport:
     for name in SOURCE_MODULES:
         if name in NEEDS_POPULATION:
             t = time.perf_counter()
-            parts[name] = _module(name).load(raw, geo)
+            if name == "legislative":
+                parts[name] = _module(name).finish(leg_prep, raw, geo)
+            else:
+                parts[name] = _module(name).load(raw, geo)
             timings[name] = time.perf_counter() - t
             log(f"  {name}: {len(parts[name].values):,} values, tables {sorted(parts[name].tables)}")
 
