@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 RAW    ?= $(if $(OCA_RAW_DIR),$(OCA_RAW_DIR),../shared/data/raw)
 
-.PHONY: run test build bench clean
+.PHONY: run test build bench bench-app clean
 
 $(BIN)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ build: $(BIN)/.dev            ## rebuild data/oca.duckdb from the raw public fil
 
 bench: $(BIN)/.dev            ## run the benchmarks; results go in docs/PERFORMANCE.md by hand
 	$(BIN)/python scripts/bench_data.py --raw $(RAW)
+
+bench-app: $(BIN)/.dev        ## page rerun times, map bytes, first load of a shared link in Chromium
+	$(BIN)/python scripts/bench_app.py
 
 clean:
 	rm -rf $(VENV)

@@ -9,14 +9,13 @@ top-coded income is compared as "more than", never as a number.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+import textwrap
 
 import numpy as np
 import pandas as pd
 
-from . import moe as M
-from .format import fmt_moe, fmt_number, fmt_value, is_top_coded
+from . import words as W
+from .format import fmt_moe, fmt_value, is_top_coded
 from .indicators import INDICATORS
 from .levels import INDEX_NAMES
 from .profile import DOMAIN_TITLES, source_label
@@ -46,10 +45,12 @@ def key_figures(idx: str) -> list[tuple[str, list[str]]]:
     ]
 
 
-def sentence_figures(idx: str) -> list[str]:
-    """The figures that get a sentence for each town against the base town."""
-    return ["share_poc", f"{idx}_share_low", "median_hh_income", "poverty_rate", "bachelors_plus",
-            "homeownership_rate", "renter_cost_burden", "ahal_pct_affordable", "life_expectancy"]
+def sentence_figures(idx: str, extra: str | None = None) -> list[str]:
+    """The figures that get a sentence for each town against the base town (plus the figure
+    chosen for the one-axis chart, if it is not among them)."""
+    ids = ["share_poc", f"{idx}_share_low", "median_hh_income", "poverty_rate", "bachelors_plus",
+           "homeownership_rate", "renter_cost_burden", "ahal_pct_affordable", "life_expectancy"]
+    return ids + ([extra] if extra and extra not in ids else [])
 
 
 _SAY = {
@@ -86,138 +87,10 @@ def chart_indicators() -> list[str]:
 
 
 # -- ratios and differences in words ------------------------------------------------------
-
-_FRACTIONS = {3: "a third", 4: "a quarter", 5: "a fifth", 6: "a sixth", 7: "a seventh", 8: "an eighth",
-              9: "a ninth", 10: "a tenth"}
-
-
-def _round_half(x: float) -> float:
-    return math.floor(x * 2 + 0.5) / 2
-
-
-def _num(x: float) -> str:
-    return f"{x:.0f}" if float(x).is_integer() else f"{x:.1f}"
-
-
-def ratio_words(r: float) -> str | None:
-    """How r = other / base reads after "X is ... Y": 'about the same as', 'about 1.5 times',
-    'more than double', 'about half of', 'about 20% lower than'. None when r is undefined."""
-    if r is None or not math.isfinite(r) or r < 0:
-        return None
-    if 1 / 1.1 <= r < 1.1:
-        return "about the same as"
-    if r >= 1:
-        if r < 1.4:
-            return f"about {math.floor((r - 1) * 10 + 0.5) * 10}% higher than"
-        if r < 1.75:
-            return "about 1.5 times"
-        if r < 1.9:
-            return "nearly double"
-        if r < 2.1:
-            return "about double"
-        if r < 2.4:
-            return "more than double"
-        if r < 5:
-            return f"about {_num(_round_half(r))} times"
-        return f"about {math.floor(r + 0.5):,} times"
-    if r > 0.7:
-        return f"about {math.floor((1 - r) * 10 + 0.5) * 10}% lower than"
-    if r > 0.6:
-        return "about two-thirds of"
-    if r > 0.53:
-        return "a little more than half of"
-    if r >= 0.47:
-        return "about half of"
-    if r > 0.4:
-        return "less than half of"
-    k = math.floor(1 / r + 0.5) if r > 0 else 99
-    if k <= 10:
-        return f"about {_FRACTIONS.get(k, 'a third')} of"
-    return "less than a tenth of"
-
-
-def points_words(d_pts: float) -> str:
-    """A difference of two shares in percentage points: '12 percentage points higher than'."""
-    a = abs(d_pts)
-    if a < 0.95:
-        return "about the same as"
-    n = f"{a:.1f}" if a < 9.95 else f"{a:.0f}"
-    return f"{n} percentage points {'higher' if d_pts > 0 else 'lower'} than"
-
-
-def _uses_points(ind, a: float, b: float) -> bool:
-    """Shares read as percentage points, except for two small rates where a ratio says more
-    ('poverty is about 4 times Hartford's')."""
-    if ind.unit != "share":
-        return False
-    lo, hi = min(a, b), max(a, b)
-    return not (hi <= 0.5 and lo >= 0.01)
-
-
-def _diff_words(ind, d: float) -> str:
-    """A difference in the figure's own units, for scores and years, where ratios mislead."""
-    if ind.unit == "years":
-        n = f"{abs(d):.1f} years"
-        return "about the same as" if abs(d) < 0.05 else f"{n} {'longer' if d > 0 else 'shorter'} than"
-    txt = fmt_number(abs(d), ind.fmt)
-    if txt.strip("0.,%") == "":
-        return "about the same as"
-    return f"{txt} {'higher' if d > 0 else 'lower'} than"
-
-
-@dataclass(frozen=True)
-class Difference:
-    """How a town's figure (b) stands against the base town's (a)."""
-    phrase: str  # reads after "b is": 'about half of', 'not significantly different from'
-    significant: bool | None  # None: cannot be judged (a value is missing or both top-coded)
-    kind: str  # 'ratio' | 'points' | 'difference' | 'top-coded' | 'missing' | 'not significant'
-
-
-def difference(indicator_id: str, a, moe_a, b, moe_b) -> Difference:
-    """Compare b (another town) with a (the base town) in words."""
-    ind = INDICATORS[indicator_id]
-    if a is None or b is None or pd.isna(a) or pd.isna(b):
-        return Difference("not comparable with", None, "missing")
-    a, b = float(a), float(b)
-    top_a, top_b = is_top_coded(ind, a), is_top_coded(ind, b)
-    if top_a and top_b:
-        return Difference("top-coded like", None, "top-coded")
-    if top_b or top_a:
-        # The true top-coded value is at least the top code: bound the ratio from one side.
-        top = ind.top_coded
-        if top_b:
-            # certain only if the base's upper bound stays under the top code
-            sig = (a + (0 if pd.isna(moe_a) else moe_a)) < top
-            if not sig:
-                return Difference("not significantly different from", False, "not significant")
-            r = top / a if a > 0 else math.inf
-            if r >= 3:
-                return Difference(f"at least {math.floor(r)} times", True, "top-coded")
-            if r >= 2:
-                return Difference("more than double", True, "top-coded")
-            if r >= 1.5:
-                return Difference("more than 1.5 times", True, "top-coded")
-            return Difference("higher than", True, "top-coded")
-        sig = (b + (0 if pd.isna(moe_b) else moe_b)) < top
-        if not sig:
-            return Difference("not significantly different from", False, "not significant")
-        r = b / top
-        if r <= 1 / 3:
-            return Difference("less than a third of", True, "top-coded")
-        if r <= 0.5:
-            return Difference("less than half of", True, "top-coded")
-        return Difference("lower than", True, "top-coded")
-    if not bool(M.significantly_different(a, moe_a, b, moe_b)):
-        if a == b:
-            return Difference("the same as", True, "ratio")
-        return Difference("not significantly different from", False, "not significant")
-    if ind.unit in ("zscore", "score", "years") or a <= 0 or b < 0:
-        if ind.unit == "share":
-            return Difference(points_words((b - a) * 100), True, "points")
-        return Difference(_diff_words(ind, b - a), True, "difference")
-    if _uses_points(ind, a, b):
-        return Difference(points_words((b - a) * 100), True, "points")
-    return Difference(ratio_words(b / a) or "different from", True, "ratio")
+# The phrases live in oca_dash.words (shared with the talking points, so a comparison reads the
+# same everywhere); re-exported here for the page and the tests.
+ratio_words, points_words, difference, Difference = W.ratio_words, W.points_words, W.difference, W.Difference
+unreliable, join = W.unreliable, W.join_words
 
 
 def value_text(indicator_id: str, v, m=None, with_moe: bool = True) -> str:
@@ -231,13 +104,6 @@ def value_text(indicator_id: str, v, m=None, with_moe: bool = True) -> str:
     return t
 
 
-def unreliable(indicator_id: str, v, m) -> bool:
-    ind = INDICATORS[indicator_id]
-    if pd.isna(v) or pd.isna(m) or is_top_coded(ind, v):
-        return False
-    return bool(M.is_unreliable(v, m))
-
-
 def sentence(indicator_id: str, base: str, a, moe_a, town: str, b, moe_b) -> tuple[str, str]:
     """One quotable sentence as (figure, text): ('Poverty rate', '6.5% in West Hartford, about a
     quarter of Hartford's 26.1%.'). Plain text: the page escapes it and bolds the figure."""
@@ -249,7 +115,7 @@ def sentence(indicator_id: str, base: str, a, moe_a, town: str, b, moe_b) -> tup
     if pd.isna(a):
         return name, f"{vb} in {town}; no figure for {base} to compare with."
     d = difference(indicator_id, a, moe_a, b, moe_b)
-    more = f"more than {fmt_value(indicator_id, ind.top_coded - 1).rstrip('+')}" if ind.top_coded else ""
+    more = W.more_than(indicator_id) if ind.top_coded else ""
     if is_top_coded(ind, b):
         vb = more
     if is_top_coded(ind, a):
@@ -300,7 +166,7 @@ def comparison_table(vals: pd.DataFrame, state: pd.DataFrame, towns: list[str], 
     rows = []
     for i in ids:
         ind = INDICATORS[i]
-        row = {"Figure": ind.label}
+        row = {"Figure": table_label(i)}
         notes, same = [], []
         a, ma, _ = v.get((base, i), nan3)
         for t in towns:
@@ -328,6 +194,86 @@ def comparison_table(vals: pd.DataFrame, state: pd.DataFrame, towns: list[str], 
 
 # -- chart data and the titles that state the finding -------------------------------------
 
+# One colour per town, the same in every chart on the page (Okabe-Ito, safe for colour-blind
+# readers), and Connecticut always in grey.
+TOWN_COLOURS = ["#1b5e91", "#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#d55e00"]
+STATE_COLOUR = "#7a7a7a"
+
+
+def place_colours(places: list[str]) -> list[str]:
+    towns = [p for p in places if p != STATE]
+    cmap = dict(zip(towns, TOWN_COLOURS))
+    return [STATE_COLOUR if p == STATE else cmap.get(p, "#333333") for p in places]
+
+
+def recolour(spec: dict, places: list[str], fields_=("place", "series")) -> dict:
+    """Give every colour encoding on a place (or series) field in a Vega-Lite spec the page's
+    fixed town colours, in the towns' order, so a town has one colour in every chart."""
+    def walk(node):
+        if isinstance(node, dict):
+            c = node.get("color")
+            if isinstance(c, dict) and c.get("field") in fields_:
+                c["scale"] = {"domain": list(places), "range": place_colours(places)}
+                c["sort"] = list(places)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(spec)
+    return spec
+
+
+def fit_spec(spec: dict, phone: bool = False) -> dict:
+    """Wrap a Vega-Lite spec's title and subtitle into lines (Vega would cut them off with '…'
+    on a narrow screen) and, on a phone, lay colour legends out in rows of three."""
+    t = spec.get("title")
+    if isinstance(t, dict):
+        for k, width in (("text", 36 if phone else 95), ("subtitle", 48 if phone else 130)):
+            if isinstance(t.get(k), str) and len(t[k]) > width:
+                t[k] = textwrap.wrap(t[k], width)
+    if phone:
+        def walk(node):
+            if isinstance(node, dict):
+                c = node.get("color")
+                if isinstance(c, dict) and "field" in c:
+                    legend = c.get("legend") if isinstance(c.get("legend"), dict) else {}
+                    c["legend"] = {**legend, "orient": "top", "columns": 2}
+                for v in node.values():
+                    walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v)
+        walk(spec)
+    return spec
+
+
+def pad_x(spec: dict, pixels: int = 12) -> dict:
+    """Pad the quantitative x scale so a dot at the end of the axis is drawn whole."""
+    def walk(node):
+        if isinstance(node, dict):
+            x = node.get("x")
+            if isinstance(x, dict) and x.get("type") == "quantitative" and "field" in x:
+                x["scale"] = {**(x.get("scale") or {}), "padding": pixels}
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(spec)
+    return spec
+
+
+def table_label(indicator_id: str) -> str:
+    """A figure's label for the side-by-side tables, without the prefix its section already says
+    ('Share of residents: ', 'Opportunity index (...): ')."""
+    ind = INDICATORS[indicator_id]
+    if ind.domain in ("race", "opportunity") and ": " in ind.label:
+        rest = ind.label.split(": ", 1)[1]
+        return rest[:1].upper() + rest[1:]
+    return ind.label
+
+
 def dot_data(vals: pd.DataFrame, state: pd.DataFrame, towns: list[str], indicator_id: str) -> pd.DataFrame:
     """place, value, low, high, text for charts.dot_compare: the towns, then Connecticut.
     A top-coded value is drawn at the top code with no bar (its true value is higher)."""
@@ -344,12 +290,21 @@ def dot_data(vals: pd.DataFrame, state: pd.DataFrame, towns: list[str], indicato
         has_bar = not (pd.isna(e) or pd.isna(m) or top)
         out.append({"place": place, "value": e, "moe": m,
                     "low": e - m if has_bar else np.nan, "high": e + m if has_bar else np.nan,
-                    "text": value_text(indicator_id, e, m), "top_coded": top})
+                    "text": value_text(indicator_id, e, m) + (" ⚠" if unreliable(indicator_id, e, m) else ""),
+                    "top_coded": top})
     return pd.DataFrame(out)
 
 
 def dot_headline(df: pd.DataFrame, indicator_id: str) -> str:
-    """The one-axis chart's finding, from dot_data rows (towns only)."""
+    """The one-axis chart's finding, from dot_data rows (towns only); towns with no figure are named."""
+    missing = list(df[(df["place"] != STATE) & df["value"].isna()]["place"])
+    head = _dot_headline(df, indicator_id)
+    if missing and "no figure" not in head:
+        head += f"; no figure for {join(missing)}"
+    return head
+
+
+def _dot_headline(df: pd.DataFrame, indicator_id: str) -> str:
     ind = INDICATORS[indicator_id]
     d = df[(df["place"] != STATE) & df["value"].notna()]
     name = ind.short_label
@@ -377,7 +332,7 @@ def dot_headline(df: pd.DataFrame, indicator_id: str) -> str:
     if diff.significant is None:
         return f"{name}: {', '.join(tops['place'])} are all top-coded ({fmt_value(indicator_id, hi['value'])})"
     if len(tops) > 1:
-        hi_txt = f"{' and '.join(tops['place'])} highest (all {fmt_value(indicator_id, hi['value'])})"
+        hi_txt = f"{join(list(tops['place']))} highest (all {fmt_value(indicator_id, hi['value'])})"
     else:
         hi_txt = f"highest in {hi['place']} ({fmt_value(indicator_id, hi['value'])})"
     return f"{name}: {hi_txt}, lowest in {lo['place']} ({fmt_value(indicator_id, lo['value'])})"
@@ -409,8 +364,11 @@ def opportunity_headline(area: pd.DataFrame, towns: list[str], index_label: str)
     hi, lo = low.idxmax(), low.idxmin()
     if low[hi] - low[lo] < 0.05:
         return f"About {low.mean():.0%} of residents of each town live in Low or Very Low opportunity tracts"
-    return (f"{low[hi]:.0%} of {hi}’s residents live in Low or Very Low opportunity tracts, "
-            f"against {low[lo]:.0%} of {lo}’s")
+    lows = [t for t in low.index if round(low[t], 2) == round(low[lo], 2)]
+    highs = [t for t in low.index if round(low[t], 2) == round(low[hi], 2)]
+    who = f"{hi}’s residents" if len(highs) == 1 else f"residents of {join(highs)}"
+    return (f"{low[hi]:.0%} of {who} live in Low or Very Low opportunity tracts, "
+            f"against {low[lo]:.0%} in {join(lows)}")
 
 
 def appeals_chart_data(hist: pd.DataFrame, state: pd.DataFrame, towns: list[str]) -> pd.DataFrame:

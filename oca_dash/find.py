@@ -9,14 +9,15 @@ percent for shares, dollars, people, and so on.
 
 from __future__ import annotations
 
-import json
+import html
 import math
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from . import links, views
+from . import links
+from . import map_view as mv
 from .format import fmt_value, is_top_coded
 from .indicators import INDICATORS
 from .levels import DEFAULT_INDEX, INDEX_NAMES, LEVELS
@@ -75,8 +76,10 @@ class Filter:
 
     @property
     def active(self) -> bool:
-        return any(getattr(self, f.name) not in (None, ()) for f in fields(self) if f.name not in ("idx", "ind")) \
-            or False
+        """True when any filter narrows the towns (the index alone does not)."""
+        return bool(self.levels or self.ranges or self.regions) or any(
+            getattr(self, k) is not None
+            for k in ("high_min", "ahal_min", "ahal_max", "pop_min", "pop_max", "ind_min", "ind_max"))
 
 
 def _range(params, lo_key, hi_key, lo, hi, what) -> tuple[float | None, float | None, list[str]]:
@@ -85,7 +88,7 @@ def _range(params, lo_key, hi_key, lo, hi, what) -> tuple[float | None, float | 
     b, n2 = links.parse_number(_first(params, hi_key), lo, hi, f"maximum {what}")
     notes += [n for n in (n1, n2) if n]
     if a is not None and b is not None and a > b:
-        notes.append(f"The link's minimum {what} ({a:g}) is above its maximum ({b:g}); that range was ignored.")
+        notes.append(f"In the link, the minimum {what} ({a:g}) is above the maximum ({b:g}); that range was ignored.")
         return None, None, notes
     return a, b, notes
 
@@ -165,7 +168,7 @@ def parse(params, regions: dict[str, str]) -> tuple[Filter, list[str]]:
 
 
 def _num(x: float) -> str:
-    return f"{x:g}" if abs(x) < 1e15 else str(x)
+    return f"{x:.12g}"
 
 
 def to_params(f: Filter) -> dict[str, str]:
@@ -196,20 +199,13 @@ def to_params(f: Filter) -> dict[str, str]:
     return out
 
 
-def with_ranges(f: Filter, **group_ranges) -> Filter:
-    """A copy with group ranges replaced: with_ranges(f, poc=(None, 20))."""
-    d = {g: (lo, hi) for g, lo, hi in f.ranges}
-    d.update(group_ranges)
-    return replace(f, ranges=tuple((g, lo, hi) for g in GROUPS if g in d
-                                   for lo, hi in [d[g]] if lo is not None or hi is not None))
-
-
 # -- the frame and the filter ------------------------------------------------------------
 
 def town_levels(area: pd.DataFrame, tract_opp: pd.DataFrame) -> pd.DataFrame:
-    """geo_id, weighted_index, level, share_high (High + Very High) for each town."""
+    """geo_id, weighted_index, level, share_high_vh (High + Very High) for each town. The level is
+    the one whose range of tract scores holds the town's population-weighted score (as on the map)."""
     a = area[["geo_id", "weighted_index", "share_high", "share_very_high"]].copy()
-    a["level"] = [views.level_of_score(s, tract_opp) for s in a["weighted_index"]]
+    a["level"] = mv.levels_of_scores(a["weighted_index"], tract_opp)
     a["share_high_vh"] = a["share_high"] + a["share_very_high"]
     return a[["geo_id", "weighted_index", "level", "share_high_vh"]]
 
@@ -336,7 +332,10 @@ def summary(res: Result, frame: pd.DataFrame) -> str:
     pop = t["population"].sum()
     white = t["pop_white_nh"].sum() / pop if pop else np.nan
     s_white = frame["pop_white_nh"].sum() / frame["population"].sum()
-    head = "All 169 towns" if n == len(frame) else (f"{n} towns match" if n != 1 else "1 town matches")
+    if n == len(frame):
+        head = f"All {n} towns"
+    else:
+        head = f"{n} towns match" if n != 1 else f"1 town matches, {t['town'].iloc[0]}"
     out = f"{head}: {'together ' if n > 1 else ''}{pop:,.0f} residents"
     if not math.isnan(white):
         if n == len(frame):
@@ -351,12 +350,33 @@ def summary(res: Result, frame: pd.DataFrame) -> str:
             out += ("; it is below" if below else "; it is at or above") + \
                 " the 10% affordable-housing threshold of CGS 8-30g"
         elif below == known:
-            out += f"; all {'of them ' if known == n else ''}are below the 10% affordable-housing threshold of CGS 8-30g"
+            out += (f"; all {'of them ' if known == n else ''}are below the 10% affordable-housing threshold "
+                    "of CGS 8-30g")
         elif below == 0:
             out += "; none is below the 10% affordable-housing threshold of CGS 8-30g"
         else:
-            out += f"; {below} of them are below the 10% affordable-housing threshold of CGS 8-30g"
+            out += (f"; {below} of them {'is' if below == 1 else 'are'} below the 10% affordable-housing "
+                    "threshold of CGS 8-30g")
     return out + "."
+
+
+def map_title(res: Result, frame: pd.DataFrame) -> str:
+    """The map's finding: how many towns match and where most of them are."""
+    t = res.towns
+    n = len(t)
+    if n == len(frame):
+        return f"All {n} towns match"
+    if n == 0:
+        return "No town matches"
+    if n == 1:
+        return f"The one matching town, {t['town'].iloc[0]}, in blue"
+    by = t["region"].value_counts()
+    top = by.index[0].replace(" Planning Region", "")
+    if len(by) == 1:
+        return f"The {n} matching towns, in blue: all in the {top} region"
+    if by.iloc[0] > 1 and (len(by) == 1 or by.iloc[0] > by.iloc[1]):
+        return f"The {n} matching towns, in blue: {by.iloc[0]} of them in the {top} region"
+    return f"The {n} matching towns, in blue, spread over {len(by)} regions"
 
 
 def unknown_note(res: Result) -> str | None:
@@ -402,44 +422,50 @@ def table_formats(table: pd.DataFrame, f: Filter) -> dict:
 
 
 def csv_text(table: pd.DataFrame, f: Filter, header: list[str]) -> str:
-    """The table as CSV, led by '#' comment lines (what was filtered, sources, vintage); values
-    formatted as on screen so a top-coded income reads '$250,000+'."""
-    fm = table_formats(table, f)
+    """The table as CSV, led by '#' comment lines (what was filtered, sources, vintage). Numbers
+    stay numbers (percents 0-100, rounded as shown); a top-coded value is written '250000+', never
+    as the top code itself; a missing value is left empty."""
     body = table.copy()
-    for c, fn in fm.items():
-        if c in body:
-            body[c] = body[c].map(fn)
+    for c in body.columns:
+        if c.startswith("%"):  # formatted exactly as on screen, so the two never differ by a rounding
+            body[c] = body[c].map(lambda x: "" if pd.isna(x) else f"{x:.1f}")
+    body["Population"] = body["Population"].round(0).astype("Int64")
+    if f.ind and INDICATORS[f.ind].short_label in body.columns:
+        ind, col = INDICATORS[f.ind], INDICATORS[f.ind].short_label
+        digits = {"dec1": 1, "dec2": 2, "pct1": 1, "pct0": 1}.get(ind.fmt, 0)
+        sc = display_scale(f.ind)
+
+        def one(x):
+            if pd.isna(x):
+                return ""
+            if is_top_coded(ind, x / sc):
+                return f"{ind.top_coded - 1:.0f}+"
+            return f"{x:.{digits}f}"
+        body[col] = body[col].map(one)
     return "".join(f"# {h}\n" for h in header) + body.to_csv(index=False)
 
 
-LIT = [27, 94, 145, 235]  # matching towns: the theme's blue
-DIM = [225, 225, 225, 200]
+LIT = [27, 94, 145, 255]  # matching towns: the theme's blue
+DIM = [226, 226, 226, 255]  # the others: light grey (blue against grey reads in every colour vision)
 
 
-def map_features(shapes: pd.DataFrame, towns: pd.DataFrame) -> list[dict]:
-    """GeoJSON features for the 169 towns (town name in properties), built once and reused."""
-    name = towns.set_index("town_id")["town"]
-    return [{"type": "Feature", "geometry": json.loads(g), "properties": {"town_id": tid, "town": name.get(tid, tid)}}
-            for tid, g in zip(shapes["town_id"], shapes["geojson"])]
-
-
-def highlight(features: list[dict], matched_ids) -> dict:
-    """A FeatureCollection with each town's fill colour and a 'status' for the tooltip."""
+def map_properties(frame: pd.DataFrame, matched_ids) -> dict[str, dict]:
+    """Per town: fill colour and the three tooltip lines map_view's tooltip shows."""
     m = set(matched_ids)
-    feats = []
-    for ft in features:
-        on = ft["properties"]["town_id"] in m
-        props = dict(ft["properties"], fill=LIT if on else DIM, status="matches" if on else "does not match")
-        feats.append({"type": "Feature", "geometry": ft["geometry"], "properties": props})
-    return {"type": "FeatureCollection", "features": feats}
+    out = {}
+    for tid, town, pop, poc, a in zip(frame["town_id"], frame["town"], frame["population"], frame["share_poc"],
+                                      frame["ahal_pct_affordable"]):
+        on = tid in m
+        out[tid] = {"name": html.escape(str(town)), "fill": LIT if on else DIM,
+                    "line1": "Matches the filters" if on else "Does not match",
+                    "line2": "—" if pd.isna(pop) else f"{pop:,.0f} residents, {poc:.0%} people of colour",
+                    "line3": "—" if pd.isna(a) else f"{a:.1%} affordable under 8-30g"}
+    return out
 
 
-def deck(collection: dict):
-    """A small pydeck map of the towns, matches in blue, no basemap (works offline)."""
-    import pydeck as pdk
-
-    layer = pdk.Layer("GeoJsonLayer", collection, stroked=True, filled=True, pickable=True,
-                      get_fill_color="properties.fill", get_line_color=[255, 255, 255], line_width_min_pixels=1)
-    view = pdk.ViewState(latitude=41.52, longitude=-72.72, zoom=7.3)
-    return pdk.Deck(layers=[layer], initial_view_state=view, map_style=None,
-                    tooltip={"text": "{town}: {status}"})
+def map_spec(shapes: pd.DataFrame, frame: pd.DataFrame, matched_ids, width: int = 560, height: int = 420) -> str:
+    """The deck.gl spec (compact JSON, no basemap) of the 169 towns with the matches in blue,
+    built with the map page's helpers so both maps look and behave alike."""
+    fc = mv.feature_collection(shapes, "town_id", map_properties(frame, matched_ids))
+    bounds = (shapes["min_lon"].min(), shapes["min_lat"].min(), shapes["max_lon"].max(), shapes["max_lat"].max())
+    return mv.deck_json(fc, mv.fit_view(bounds, width, height))

@@ -176,14 +176,31 @@ def indicator_table(indicator_id: str, ranked: pd.DataFrame, towns: pd.DataFrame
     return d.sort_values("town").reset_index(drop=True)
 
 
+def number_format(indicator_id: str) -> tuple[str, float]:
+    """(printf format, scale) for a numeric table column, matching fmt_value: shares are shown
+    multiplied by 100. (NumberColumn's 'percent' with a step truncates rather than rounds, so
+    77.6% would read 77%; printf rounds.) See needs_styler for what the grid cannot show."""
+    f = INDICATORS[indicator_id].fmt
+    return {"pct1": ("%.1f%%", 100.0), "pct0": ("%.0f%%", 100.0), "dollars": ("$%,.0f", 1.0),
+            "int": ("%,.0f", 1.0), "dec0": ("%,.0f", 1.0), "dec1": ("%,.1f", 1.0),
+            "dec2": ("%,.2f", 1.0)}.get(f, ("%,.1f", 1.0))
+
+
+def needs_styler(indicator_id: str, t: pd.DataFrame) -> bool:
+    """A table needs pandas Styler formatting (slower) when a value must read as text the grid
+    cannot show: a top-coded '$250,000+', or a missing value as '—' (the grid shows 'None')."""
+    return INDICATORS[indicator_id].top_coded is not None or bool(t["estimate"].isna().any())
+
+
 def indicator_display(t: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     """The sortable table people read (numeric columns; the page formats them)."""
     ind = INDICATORS[indicator_id]
     out = pd.DataFrame({"Town": t["town"], ind.short_label: t["estimate"]})
     if ind.has_moe:
-        out["Margin of error (90%)"] = t["moe_text"]
+        out["Margin of error (90%)"] = [m + (" ⚠" if u else "") for m, u in zip(t["moe_text"], t["unreliable"])]
     out["Rank (1 = highest)"] = t["rank_high"].astype("Int64")
-    out["Note"] = t["note"]
+    if (t["note"] != "").any():
+        out["Note"] = t["note"]
     return out
 
 
@@ -257,7 +274,8 @@ def level_legend(levels: pd.Series, unit: str = "towns", no_data_label: str = "N
 
 LEGEND_CSS = """<style>
 .oca-legend { line-height: 1.5; }
-.oca-legend .oca-lg-title { font-weight: 600; margin-bottom: .35rem; }
+.oca-legend .oca-lg-title { font-weight: 600; font-size: 1.1em; }
+.oca-legend .oca-lg-sub { color: #444; margin-bottom: .4rem; }
 .oca-legend .oca-lg-row { display: flex; align-items: center; gap: .55rem; margin: .2rem 0; }
 .oca-legend .oca-sw { flex: 0 0 auto; width: 1.6em; height: 1.1em; border: 1px solid #555; border-radius: 2px; }
 .oca-legend .oca-n { color: #555; margin-left: auto; padding-left: .5rem; white-space: nowrap; }
@@ -265,7 +283,8 @@ LEGEND_CSS = """<style>
 </style>"""
 
 
-def legend_html(title: str, legend: dict, unit: str = "towns", notes: list[str] | tuple = ()) -> str:
+def legend_html(title: str, legend: dict, unit: str = "towns", notes: list[str] | tuple = (),
+                subtitle: str = "") -> str:
     """The legend as HTML. Every text is escaped here; colours come only from our own scales."""
     e = html.escape
     rows = []
@@ -276,8 +295,18 @@ def legend_html(title: str, legend: dict, unit: str = "towns", notes: list[str] 
                     f'</span><span>{e(r["label"])}</span><span class="oca-n">{n} {e(unit if n != 1 else unit[:-1])}'
                     "</span></div>")
     foot = "".join(f'<div class="oca-lg-note">{e(n)}</div>' for n in notes if n)
-    return (LEGEND_CSS + f'<div class="oca-legend"><div class="oca-lg-title">{e(title)}</div>'
+    sub = f'<div class="oca-lg-sub">{e(subtitle)}</div>' if subtitle else ""
+    return (LEGEND_CSS + f'<div class="oca-legend"><div class="oca-lg-title">{e(title)}</div>{sub}'
             f'<div role="list" aria-label="{e(title)}">' + "".join(rows) + "</div>" + foot + "</div>")
+
+
+def md_text(text) -> str:
+    """Data text made inert for st.markdown (HTML and Markdown syntax escaped) without turning
+    apostrophes into entities that Markdown then shows literally (as ui.esc does: "&#x27;")."""
+    t = html.escape(str(text), quote=False)
+    for ch in "\\`*_{}[]()#+-!|$~<>":
+        t = t.replace(ch, "\\" + ch)
+    return t
 
 
 # -- findings ----------------------------------------------------------------------
@@ -349,7 +378,7 @@ def level_properties(t: pd.DataFrame) -> dict[str, dict]:
             "line1": f"{r.level} opportunity range (weighted score {_signed(r.weighted_index)})",
             "line2": (f"{r.share_low_or_very_low:.0%} of residents in Low or Very Low opportunity tracts, "
                       f"{r.share_high_or_very_high:.0%} in High or Very High"),
-            "line3": f"Score: {r.rank_text}",
+            "line3": f"Its score is the {r.rank_text}",
         }
     return out
 
@@ -428,6 +457,14 @@ def fit_view(bounds: tuple[float, float, float, float], width: int, height: int,
     scale = min(width * (1 - 2 * padding) / dx, height * (1 - 2 * padding) / dy) / 512
     return {"longitude": round(float(min_lon + max_lon) / 2, 5), "latitude": round(_inv_merc_y((y0 + y1) / 2), 5),
             "zoom": round(math.log2(scale), 2), "pitch": 0, "bearing": 0, "minZoom": 6, "maxZoom": 13}
+
+
+def fit_height(bounds: tuple[float, float, float, float], width: int, padding: float = 0.04) -> int:
+    """The height in pixels that the bounds need when fitted to a width (so no band is left blank)."""
+    min_lon, min_lat, max_lon, max_lat = bounds
+    dx = (max_lon - min_lon) / 360
+    dy = _merc_y(min_lat) - _merc_y(max_lat)
+    return int(math.ceil(width * dy / dx))
 
 
 def is_mobile(user_agent: str | None) -> bool:

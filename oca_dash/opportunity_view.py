@@ -155,13 +155,6 @@ def _share(levels: pd.DataFrame, race: str, lvls) -> tuple[float, float]:
     return float(pop / tot), float(M.moe_proportion(pop, tot, pm, tot_moe))
 
 
-def wrap(text: str, width: int = 58) -> list[str]:
-    """Split a chart title into lines (Vega titles do not wrap by themselves)."""
-    import textwrap
-
-    return textwrap.wrap(text, width) or [text]
-
-
 def pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
@@ -309,8 +302,8 @@ def concentration(tracts: pd.DataFrame, group: str) -> dict:
 
 
 def map_title(c: dict) -> str:
-    return (f"Half of Connecticut's {c['group']} residents live in {c['n_half']} of its {c['n_tracts']} populated "
-            f"census tracts; {c['low_in_half']} of those {c['n_half']} are Low or Very Low opportunity")
+    return (f"Half of Connecticut's {c['group']} residents live in {c['n_half']} of its {c['n_tracts']} census "
+            f"tracts; {c['low_in_half']} of those are rated Low or Very Low opportunity")
 
 
 def _rgb(hex_colour: str, alpha: int = 255) -> list[int]:
@@ -336,7 +329,10 @@ def tract_features(tracts: pd.DataFrame, geoms: dict[str, dict], group: str) -> 
     return {"type": "FeatureCollection", "features": feats}
 
 
-def dot_data(tracts: pd.DataFrame, group: str, max_radius_m: float = 1500.0) -> pd.DataFrame:
+MAX_RADIUS_M = 2800.0
+
+
+def dot_data(tracts: pd.DataFrame, group: str, max_radius_m: float = MAX_RADIUS_M) -> pd.DataFrame:
     """One circle per tract at its label point, area proportional to the group's residents."""
     lab, col, _ = GROUPS[group]
     d = tracts[(tracts[col] > 0) & tracts["centroid_lon"].notna()].copy()
@@ -347,17 +343,6 @@ def dot_data(tracts: pd.DataFrame, group: str, max_radius_m: float = 1500.0) -> 
     d["tract"] = "Tract " + d["tract_name"].astype(str)
     d["who"] = [f"{n:,.0f} {lab} residents ({n / t:.0%} of {t:,.0f})" for n, t in zip(d[col], d["all"])]
     return d[["lon", "lat", "radius", "tract", "town", "level", "who", col]].sort_values(col, ascending=False)
-
-
-def size_key(tracts: pd.DataFrame, group: str, max_radius_m: float = 1500.0) -> tuple[int, float]:
-    """A round count and its circle radius, for the map's legend."""
-    _, col, _ = GROUPS[group]
-    top = tracts[col].max()
-    if not top or pd.isna(top):
-        return 0, 0.0
-    mag = 10 ** int(np.floor(np.log10(top)))
-    n = int(mag * (1 if top / mag < 2 else 2 if top / mag < 5 else 5))
-    return n, max_radius_m * float(np.sqrt(n / top))
 
 
 def deck(features: dict, dots: pd.DataFrame, group: str):
@@ -371,13 +356,30 @@ def deck(features: dict, dots: pd.DataFrame, group: str):
                                                                ("lon", "lat", "radius", "tract", "town", "level",
                                                                 "who")]),
                         id="residents", pickable=True, get_position=["lon", "lat"], get_radius="radius",
-                        radius_units="meters", radius_min_pixels=1, stroked=True, filled=True,
-                        get_fill_color=[20, 20, 20, 120], get_line_color=[255, 255, 255, 230],
+                        radius_min_pixels=1, stroked=True, filled=True,
+                        get_fill_color=[255, 190, 30, 140], get_line_color=[30, 30, 30, 230],
                         line_width_min_pixels=1)
-    view = pdk.ViewState(longitude=-72.68, latitude=41.52, zoom=7.9, min_zoom=7, max_zoom=13)
+    view = pdk.ViewState(longitude=-72.70, latitude=41.50, zoom=8.1, min_zoom=6.5, max_zoom=13)
     tip = {"html": "<b>{tract}</b>, {town}<br/>Opportunity: {level}<br/>{who}",
            "style": {"fontSize": "15px"}}
     return pdk.Deck(layers=[tracts, circles], initial_view_state=view, map_style=None, tooltip=tip)
+
+
+def legend_html() -> str:
+    """The five level colours (and 'No score') as a one-line HTML legend: fixed text only."""
+    sw = ('<span style="display:inline-block;width:1em;height:1em;background:{c};border:1px solid #777;'
+          'vertical-align:middle"></span>&nbsp;{t}')
+    items = [sw.format(c=LEVEL_COLORS[lv], t=lv) for lv in LEVELS] + [sw.format(c=NO_LEVEL_COLOR, t=NO_LEVEL)]
+    return '<div style="line-height:2">' + "&emsp;".join(items) + "</div>"
+
+
+def circle_note(biggest: pd.DataFrame, group: str, esc) -> str:
+    """How to read the circles, naming the largest (``esc`` makes data text safe for Markdown)."""
+    lab, col, _ = GROUPS[group]
+    r = biggest.iloc[0]
+    return (f"Each circle is one census tract; its area is proportional to the tract's {lab} residents (the "
+            f"largest is {int(r[col]):,} residents, in tract {esc(str(r['tract']).replace('Tract ', ''))}, "
+            f"{esc(r['town'])}). Hover a tract for its figures; scroll or pinch to zoom.")
 
 
 def tract_table(tracts: pd.DataFrame, group: str) -> pd.DataFrame:

@@ -3,8 +3,6 @@ mode, notices and source lines. The only library module that imports Streamlit."
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
@@ -79,8 +77,9 @@ def check_vintage() -> None:
 
 PRESENT_CSS = """
 <style>
-html, body, [class*="st-"] { font-size: 22px; }
-h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; } h3 { font-size: 1.8rem !important; }
+html { font-size: 22px !important; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li, [data-testid="stCaptionContainer"] { font-size: 1.1rem !important; }
+h1 { font-size: 2.8rem !important; } h2 { font-size: 2.1rem !important; } h3 { font-size: 1.6rem !important; }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header [data-testid="stToolbar"] { display: none !important; }
 .st-key-controls { display: none !important; }
 [data-testid="stMetricValue"] { font-size: 3rem !important; }
@@ -123,12 +122,13 @@ def source_line(indicator_ids, extra: str = "") -> str:
 
 
 def caption(text: str) -> None:
-    st.caption(html.escape(text).replace("$", "\\$"))
+    st.caption(esc(text))
 
 
 def esc(text) -> str:
-    """Escape text for st.markdown: HTML off, and Markdown's special characters neutralised."""
-    t = html.escape(str(text))
-    for ch in "\\`*_{}[]()#+-!|$~":
+    """Escape text from the URL or the data for st.markdown: Markdown's special characters and
+    angle brackets are backslash-escaped, so the text shows literally and never as markup."""
+    t = str(text)
+    for ch in "\\`*_{}[]()#+-!|$~<>":
         t = t.replace(ch, "\\" + ch)
     return t

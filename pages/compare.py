@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from oca_dash import charts, compare, links, ui, views
+from oca_dash import map_view as mv
 from oca_dash.indicators import INDICATORS
 from oca_dash.levels import DEFAULT_INDEX, INDEX_NAMES
 
@@ -26,7 +27,7 @@ elif not towns:
 idx, note_idx = links.parse_choice(ui.qp("idx"), INDEX_NAMES, DEFAULT_INDEX, "opportunity index")
 ind, note_ind = links.parse_choice(ui.qp("ind"), IND_CHOICES, DEFAULT_IND, "figure for the chart")
 ui.check_vintage()
-ui.show_notices(notes + [note_idx, note_ind])
+ui.show_notices([ui.esc(n) for n in notes + [note_idx, note_ind] if n])
 
 
 @st.cache_data(show_spinner=False)
@@ -92,11 +93,11 @@ index_vintage = indices.loc[idx, "vintage"]
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
-def _view(towns: tuple, idx: str, ind: str) -> dict:
+def _view(towns: tuple, idx: str, ind: str, phone: bool) -> dict:
     """Everything the page shows for one choice, shaped once: sentences, tables, chart specs."""
     towns = list(towns)
     vals, state = _values(tuple(towns), idx, ind)
-    out = {"said": compare.sentences(vals, towns, compare.sentence_figures(idx))}
+    out = {"said": compare.sentences(vals, towns, compare.sentence_figures(idx, ind))}
     # one axis
     dots = compare.dot_data(vals, state, towns, ind)
     unit = INDICATORS[ind].unit
@@ -106,12 +107,15 @@ def _view(towns: tuple, idx: str, ind: str) -> dict:
         sub = (sub + ". " if sub else "") + "A top-coded value is drawn at the top code; the true figure is higher"
     out["dtitle"] = compare.dot_headline(dots, ind)
     out["dots"] = dots[["place", "text"]].rename(columns={"place": "Place", "text": INDICATORS[ind].short_label})
-    out["dspec"] = charts.dot_compare(dots, out["dtitle"], sub, fmt).to_dict()
+    out["dspec"] = compare.pad_x(charts.dot_compare(dots, out["dtitle"], sub, fmt).to_dict())
     out["dalt"] = "; ".join(f"{p}: {t}" for p, t in zip(dots["place"], dots["text"]))
+    shaky = [p for p, t in zip(dots["place"], dots["text"]) if "⚠" in t]
+    out["dwarn"] = (f"⚠ A rough estimate (coefficient of variation above 30%): {compare.join(shaky)}. Read it with its "
+                    "margin of error." if shaky else "")
     # race
     race = views.race_chart_data(compare.race_places(vals, state, towns))
     out["rtitle"] = compare.race_headline(vals, towns)
-    out["rspec"] = charts.grouped_shares(race, out["rtitle"]).to_dict()
+    out["rspec"] = compare.recolour(charts.grouped_shares(race, out["rtitle"]).to_dict(), towns + [compare.STATE])
     out["race"] = (race.pivot(index="group", columns="place", values="share")[towns + [compare.STATE]]
                    .reindex([g for _, g in views.RACE_GROUPS]).map(_pct1))
     # opportunity
@@ -123,7 +127,7 @@ def _view(towns: tuple, idx: str, ind: str) -> dict:
     label = _indices().loc[idx, "label"]
     out["otitle"] = compare.opportunity_headline(area, towns, label)
     lvl = views.levels_long(area, "place")
-    out["ospec"] = charts.level_bars(lvl, out["otitle"], f"{label} ({_indices().loc[idx, 'vintage']})").to_dict()
+    out["ospec"] = charts.level_bars(lvl, out["otitle"], f"{label}, {_indices().loc[idx, 'vintage']}").to_dict()
     out["levels"] = (lvl.pivot(index="place", columns="level", values="share").reindex(list(area["place"]))
                      [list(views.LEVEL_COLS)].map(_pct1))
     # 8-30g
@@ -133,6 +137,9 @@ def _view(towns: tuple, idx: str, ind: str) -> dict:
         compare.appeals_chart_data(hist, state_hist, towns), out["atitle"],
         "Denominator: 2000 census units to 2010, 2010 census units 2011-2022, 2020 census units from 2023",
         rule_at=0.10, rule_label="10% threshold").to_dict()
+    compare.recolour(out["aspec"], towns + [compare.STATE])
+    for k in ("dspec", "rspec", "ospec", "aspec"):
+        compare.fit_spec(out[k], phone)
     wide = hist.pivot(index="year", columns="town", values="pct_affordable").reindex(columns=towns)
     wide[compare.STATE] = state_hist.set_index("year")["pct_affordable"]
     out["appeals"] = wide.map(lambda x: "—" if pd.isna(x) else f"{x:.2%}")
@@ -146,9 +153,9 @@ def _pct1(x):
     return "—" if pd.isna(x) else f"{x:.1%}"
 
 
-view = _view(tuple(towns), idx, ind)
+view = _view(tuple(towns), idx, ind, mv.is_mobile(st.context.headers.get("User-Agent")))
 
-st.title(f"{base} compared with {' and '.join([', '.join(others[:-1]), others[-1]] if len(others) > 1 else others)}")
+st.title(f"{base} compared with {compare.join(others)}")
 st.markdown(f"Each town is compared with **{ui.esc(base)}**, the first town chosen. A gap smaller than the "
             "combined margins of error (90%) is called *not significantly different* and never claimed as a "
             "difference. Top-coded incomes are compared as “more than”.")
@@ -168,12 +175,14 @@ else:
     for tab, t in zip(st.tabs([f"{t} vs {base}" for t in others]), others):
         with tab:
             _say(view["said"][t])
-ui.caption(ui.source_line(compare.sentence_figures(idx), f"Opportunity: {index_label}, {index_vintage}"))
+ui.caption(ui.source_line(compare.sentence_figures(idx, ind), f"Opportunity: {index_label}, {index_vintage}"))
 
 # -- one axis -------------------------------------------------------------------------------
 st.header(INDICATORS[ind].label)
 st.vega_lite_chart(spec=view["dspec"], width="stretch", alt=f"Dot chart. {view['dtitle']}. {view['dalt']}")
 ui.caption(ui.source_line([ind]))
+if view["dwarn"]:
+    ui.caption(view["dwarn"])
 with st.expander("The numbers in this chart"):
     st.dataframe(view["dots"], hide_index=True)
 
@@ -212,7 +221,9 @@ st.caption("Each figure with its margin of error (90%) where the source has one.
            f"{base}.")
 for title, t in view["tables"]:
     st.subheader(title)
-    st.dataframe(t, hide_index=True, width="stretch")
+    st.dataframe(t, hide_index=True, width="stretch",
+                 column_config={"Note": st.column_config.TextColumn(width="medium"),
+                                "Source": st.column_config.TextColumn(width="medium")})
 
 
 def _csv():

@@ -4,6 +4,7 @@ import streamlit as st
 
 from oca_dash import links, profile, ui
 from oca_dash import map_view as mv
+from oca_dash.format import fmt_value
 from oca_dash.indicators import INDICATORS, SOURCES
 from oca_dash.levels import DEFAULT_INDEX, INDEX_NAMES
 
@@ -11,8 +12,13 @@ LEVEL = mv.LEVEL_MODE
 IDS = mv.indicator_options(profile.indicators_for("town"))
 LABELS = mv.option_labels(IDS)
 CHOICES = [LEVEL] + IDS
-# (map height, width and height the state is fitted into): the state must be whole on first sight
-SIZES = {"desk": (560, 800, 560), "present": (720, 900, 720), "phone": (430, 340, 430)}
+# Map height by device, and the width x height the state is fitted into: the whole state on first sight.
+# The server does not know the browser's width; phones are told by their user agent.
+SIZES = {"desk": (560, 800, 560), "present": (640, 860, 640), "phone": (None, 350, None)}
+PRESENT_FIX = """<style>
+h1 span, h2 span, h3 span, h4 span { font-size: inherit !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 3rem !important; }
+</style>"""
 
 
 # -- cached data (every expensive step runs once per process and argument) -------------
@@ -21,6 +27,12 @@ SIZES = {"desk": (560, 800, 560), "present": (720, 900, 720), "phone": (430, 340
 def _shapes(layer: str):
     return ui.db().shapes(layer)[["town_id" if layer == "town" else "tract_id", "geojson", "min_lon", "min_lat",
                                   "max_lon", "max_lat"]]
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _bounds() -> tuple[float, float, float, float]:
+    t = _shapes("town")
+    return (float(t["min_lon"].min()), float(t["min_lat"].min()), float(t["max_lon"].max()), float(t["max_lat"].max()))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -63,9 +75,8 @@ def _spec(ind: str, idx: str, tracts: bool, size: str) -> str:
         db = ui.db()
         tract_fc = mv.feature_collection(_shapes("tract"), "tract_id",
                                          mv.tract_properties(db.tract_opportunity(idx), db.tracts()))
-    bounds = (towns["min_lon"].min(), towns["min_lat"].min(), towns["max_lon"].max(), towns["max_lat"].max())
     _, w, h = SIZES[size]
-    return mv.deck_json(town_fc, mv.fit_view(bounds, w, h), tract_fc)
+    return mv.deck_json(town_fc, mv.fit_view(_bounds(), w, h or mv.fit_height(_bounds(), w)), tract_fc)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -88,6 +99,7 @@ ui.check_vintage()
 ui.show_notices([ui.esc(n) for n in (note_ind, note_idx, note_tr) if n])
 
 indices = _indices()
+title_slot = st.empty()
 with ui.controls():
     c1, c2, c3 = st.columns([3, 2, 1.4], vertical_alignment="bottom")
     ind = c1.selectbox("Colour the towns by", CHOICES, index=CHOICES.index(ind),
@@ -103,7 +115,9 @@ ui.share_url({"ind": ind, "idx": idx, "tracts": "1" if tracts and ind == LEVEL e
 tracts = tracts and ind == LEVEL
 
 size = "present" if ui.presenting() else ("phone" if mv.is_mobile(st.context.headers.get("User-Agent")) else "desk")
-height = SIZES[size][0]
+height = SIZES[size][0] or mv.fit_height(_bounds(), SIZES[size][1])
+if size == "present":
+    st.markdown(PRESENT_FIX, unsafe_allow_html=True)
 index_label = indices.loc[idx, "label"]
 
 # -- what the map shows ----------------------------------------------------------------
@@ -114,20 +128,20 @@ if ind == LEVEL:
     finding = mv.level_finding(table)
     if tracts:
         legend = _tract_legend(idx)
-        legend_title = f"Census tracts by opportunity level ({index_label})"
+        legend_title = "Census tracts by opportunity level"
         notes = ["Levels are statewide fifths of census tracts. Dark lines are town borders.",
-                 "Scroll or pinch to zoom; click a tract to open its town's profile."]
+                 "Scroll or pinch to zoom; click or tap a tract to open its town's profile."]
         unit = "tracts"
     else:
         legend = mv.level_legend(table["level"])
-        legend_title = f"Opportunity level ({index_label})"
+        legend_title = "Opportunity level"
         notes = ["A town's colour is the level whose range of tract scores holds its population-weighted score. "
                  "Hover for the share of its residents in each level.",
-                 "Click a town to open its profile."]
+                 "Click or tap a town to open its profile."]
         unit = "towns"
     source = ui.source_line([f"{idx}_index", "population"],
-                            f"{index_label}, {indices.loc[idx, 'vintage']}; levels are statewide fifths of "
-                            f"census tracts ({indices.loc[idx, 'tract_vintage']})")
+                            f"Levels are statewide fifths of census tracts ({indices.loc[idx, 'tract_vintage']}); "
+                            "town scores weight each tract by its population")
     alt = (f"Map of Connecticut's 169 towns coloured by opportunity level on the {index_label}"
            f"{', with census tracts' if tracts else ''}. {finding}")
 else:
@@ -136,26 +150,28 @@ else:
     title = f"{meta.label}, by town"
     finding = mv.indicator_finding(table, ind, state_value)
     legend = mv.indicator_legend(table, ind)
-    legend_title = f"{meta.short_label} ({meta.vintage})"
-    notes = [legend["note"], "Click a town to open its profile."]
+    legend_title = meta.short_label
+    notes = [legend["note"], "Click or tap a town to open its profile."]
     unit = "towns"
     source = ui.source_line([ind])
     alt = f"Map of Connecticut's 169 towns coloured by {meta.label.lower()}. {finding}"
 
-st.title(title, anchor=False)
+title_slot.title(title, anchor=False)
 map_col, legend_col = st.columns([3, 1], gap="medium")
 with map_col:
     deck = mv.PrebuiltDeck(_spec(ind, idx, tracts, size), mv.tooltip())
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map", height=height,
                             alt=alt)
 with legend_col:
-    st.markdown(mv.legend_html(legend_title, legend, unit, notes), unsafe_allow_html=True)
+    subtitle = f"{index_label}, {indices.loc[idx, 'vintage']}" if ind == LEVEL else f"{meta.vintage} · {meta.universe}"
+    st.markdown(mv.legend_html(legend_title, legend, unit, notes, subtitle), unsafe_allow_html=True)
 
+import time as _t; open("/tmp/mapwork/event.log", "a").write(f"{_t.time():.1f} {ind} {idx} {tracts} " + repr(event)[:300] + " " + repr({k: str(v)[:80] for k, v in st.session_state.items()}) + "\n")
 clicked = mv.town_from_selection((event or {}).get("selection"), names)
 if clicked:
     st.switch_page("pages/town.py", query_params={"town": clicked, "idx": idx})
 
-st.markdown(f"### {ui.esc(finding)}")
+st.markdown(f"#### {mv.md_text(finding)}")
 ui.caption(source)
 
 if ind != LEVEL:
@@ -165,18 +181,30 @@ if ind != LEVEL:
                     + (f"\n\n{ui.esc(meta.notes)}" if meta.notes else ""))
 
 st.subheader("The numbers", anchor=False)
+# Numbers stay numbers (so columns sort by value) and the grid formats them; a pandas Styler costs
+# 15-90 ms a rerun, so it is used only where a value must read "$250,000+" or a missing one "—".
+NUM = st.column_config.NumberColumn
 if ind == LEVEL:
     show = mv.level_display(table)
-    fmt = {c: "{:.0%}" for c in show.columns if c.startswith("% ")}
-    fmt["Weighted score"] = "{:+.2f}"
+    pct = [c for c in show.columns if c.startswith("% ")]
+    show[pct] = show[pct] * 100
+    config = {c: NUM(c, format="%.0f%%") for c in pct}
+    config["Weighted score"] = NUM("Weighted score", format="%+.2f")
     st.caption("Share of each town's residents living in census tracts of each level, its population-weighted "
                "score (0 = the average Connecticut tract) and its rank among the 169 towns. Click a column to sort.")
+    data = show
 else:
     show = mv.indicator_display(table, ind)
-    fmt = {meta.short_label: lambda x, i=ind: mv.fmt_value(i, x)}
-    st.caption("Rank 1 is the highest value (top-coded values tie). ± is the 90% margin of error; ⚠ marks an "
-               "estimate whose coefficient of variation is above 30%. Click a column to sort.")
-st.dataframe(show.style.format(fmt, na_rep="—"), hide_index=True, width="stretch", height=420)
+    col = meta.short_label
+    if mv.needs_styler(ind, table):
+        data, config = show.style.format({col: lambda x, i=ind: fmt_value(i, x)}, na_rep="—"), {}
+    else:
+        f, scale = mv.number_format(ind)
+        data, config = show.assign(**{col: show[col] * scale}), {col: NUM(col, format=f)}
+    st.caption("Rank 1 is the highest value" + (" (top-coded values tie)" if meta.top_coded else "") + ". "
+               + ("± is the 90% margin of error; ⚠ marks an estimate whose coefficient of variation is above 30%. "
+                  if meta.has_moe else "") + "Click a column to sort.")
+st.dataframe(data, hide_index=True, width="stretch", height=420, column_config=config)
 st.download_button("Download these numbers (CSV)", data=_csv(ind, idx),
                    file_name=f"ct_towns_{'opportunity_' + idx if ind == LEVEL else ind}.csv", mime="text/csv",
                    on_click="ignore")

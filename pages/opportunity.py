@@ -5,7 +5,8 @@ import streamlit as st
 from oca_dash import charts, deck_json, links, ui
 from oca_dash import opportunity_view as O
 from oca_dash.indicators import INDICATORS
-from oca_dash.levels import DEFAULT_INDEX, INDEX_NAMES, LEVEL_COLORS, LEVELS
+from oca_dash.methods import md, wrap
+from oca_dash.levels import DEFAULT_INDEX, INDEX_NAMES
 
 db = ui.db()
 idx, note_idx = links.parse_choice(ui.qp("idx"), INDEX_NAMES, DEFAULT_INDEX, "opportunity index")
@@ -60,11 +61,11 @@ label, vintage = indices.loc[idx, "label"], indices.loc[idx, "vintage"]
 
 st.title("Opportunity and race")
 st.markdown(f"Where Connecticut's Black, Latino, Asian and White residents live, against opportunity. "
-            f"Index in use: **{ui.esc(label)}** ({ui.esc(vintage)}; {ui.esc(indices.loc[idx, 'tract_vintage'])}).")
+            f"Index in use: **{md(label)}** ({md(vintage)}; {md(indices.loc[idx, 'tract_vintage'])}).")
 
 # The headline and the chart
 head = O.headline(levels)
-st.altair_chart(charts.level_bars(O.chart_data(levels), O.wrap(head), y="group"), width="stretch",
+st.altair_chart(charts.level_bars(O.chart_data(levels), wrap(head), y="group"), width="stretch",
                 alt=f"100% stacked bar chart. {head}. For Black, Latino, Asian, White and all residents, the "
                     f"share living in census tracts of each of five opportunity levels on the {label}.")
 src = (f"Source: {label}, {vintage}; residents by race and ethnicity from ACS 2019-2023 tract estimates "
@@ -72,7 +73,7 @@ src = (f"Source: {label}, {vintage}; residents by race and ethnicity from ACS 20
 ui.caption(src)
 points = O.likelihood_points(levels)
 if points:
-    st.markdown("\n".join(f"- {ui.esc(p)}" for p in points))
+    st.markdown("\n".join(f"- {md(p)}" for p in points))
 with st.expander("The numbers in this chart, with margins of error"):
     st.dataframe(O.wide_table(levels), hide_index=True, width="stretch")
     ui.caption("Share of each group's residents (in tracts with a score) living in tracts of each level, "
@@ -84,11 +85,11 @@ with st.expander("Which index is this? How the three differ"):
     for k in INDEX_NAMES:
         r = indices.loc[k]
         mark = " (in use)" if k == idx else ""
-        st.markdown(f"**{ui.esc(r['label'])}**{mark}: {ui.esc(r['vintage'])}, {ui.esc(r['tract_vintage'])}. "
-                    f"{ui.esc(r['method'])} *Caveats:* {ui.esc(r['caveats'])}")
+        st.markdown(f"**{md(r['label'])}**{mark}: {md(r['vintage'])}, {md(r['tract_vintage'])}. "
+                    f"{md(r['method'])} *Caveats:* {md(r['caveats'])}")
     labels = {k: indices.loc[k, "label"] for k in INDEX_NAMES}
     for s in O.agreement_sentences(_agreement(), labels, idx):
-        st.markdown(ui.esc(s))
+        st.markdown(md(s))
     st.page_link("pages/about.py", label="How the opportunity index is computed (About the data)", icon="📖")
 
 # The map
@@ -106,17 +107,8 @@ frozen, biggest = _map(idx, group)
 st.pydeck_chart(frozen, height=560, width="stretch",
                 alt=f"Map of Connecticut's census tracts coloured by opportunity level on the {label}, with a "
                     f"circle on each tract sized by its number of {names[group]} residents. {mtitle}.")
-key_n, _ = O.size_key(tracts, group)
-legend = " ".join(
-    f'<span style="display:inline-block;width:1em;height:1em;background:{LEVEL_COLORS[lv]};'
-    f'border:1px solid #777;vertical-align:middle"></span>&nbsp;{lv}&emsp;' for lv in LEVELS)
-st.markdown(f'<div style="line-height:2">{legend}<span style="display:inline-block;width:1em;height:1em;'
-            f'background:{O.NO_LEVEL_COLOR};border:1px solid #777;vertical-align:middle"></span>&nbsp;'
-            f'{O.NO_LEVEL}</div>', unsafe_allow_html=True)
-st.markdown(f"Each circle is one census tract; its area is proportional to the tract's "
-            f"{ui.esc(names[group])} residents (the largest circle is {int(biggest.iloc[0][O.GROUPS[group][1]]):,} residents, "
-            f"in tract {ui.esc(biggest.iloc[0]['tract'].replace('Tract ', ''))}, {ui.esc(biggest.iloc[0]['town'])}). "
-            f"Hover a tract for its figures; scroll or pinch to zoom.")
+st.markdown(O.legend_html(), unsafe_allow_html=True)  # fixed level names and colours only, no data text
+st.markdown(O.circle_note(biggest, group, md))
 ui.caption(src)
 with st.expander(f"The numbers in this map: every tract, by {names[group]} residents"):
     st.dataframe(O.tract_table(tracts, group), hide_index=True, width="stretch",
@@ -125,5 +117,5 @@ with st.expander(f"The numbers in this map: every tract, by {names[group]} resid
 
 # Caveats
 st.header("Read this before quoting")
-st.markdown("\n".join(f"- {ui.esc(c)}" for c in O.index_caveats(
-    idx, tracts, _inputs() if idx == "oca2025" else None, {k: v.label for k, v in INDICATORS.items()})))
+st.markdown("\n".join(f"- {md(c)}" for c in O.index_caveats(
+    idx, tracts, _inputs() if idx == "oca2025" else None, {k: v.short_label for k, v in INDICATORS.items()})))

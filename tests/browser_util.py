@@ -40,6 +40,16 @@ CHROMIUM_ARGS = [
 
 DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# A phone is more than a narrow window: pages may size things by the user agent, so send a phone's.
+PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/156.0.0.0 Mobile Safari/537.36")
+
+
+def context_options(viewport: dict) -> dict:
+    """Options for browser.new_context(): desktop, or a phone (mobile user agent, touch) at 390 px."""
+    if viewport["width"] < 600:
+        return {"viewport": viewport, "user_agent": PHONE_UA, "is_mobile": True, "has_touch": True}
+    return {"viewport": viewport}
 
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 STATUS = '[data-testid="stStatusWidget"]'
@@ -252,3 +262,22 @@ def horizontal_overflow(page) -> int:
     """How many CSS pixels the main area is wider than the window (0 = nothing sticks out)."""
     return page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]') || document.body;
         return Math.max(0, m.scrollWidth - m.clientWidth); }""")
+
+
+def page_not_found(page) -> bool:
+    """True if Streamlit shows its 'Page not found' box (the URL path names no page of app.py)."""
+    return page.get_by_text("Page not found", exact=True).count() > 0
+
+
+def text_px(page, selector: str) -> float:
+    """The rendered font size (px) of the first text inside the first element matching selector.
+
+    Measured on the element that holds the text itself, not on the container: a CSS rule that
+    sizes the container but not the span inside it does not make the text bigger.
+    """
+    return page.evaluate("""(sel) => {
+        const el = document.querySelector(sel); if (!el) return 0;
+        const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT,
+            {acceptNode: n => n.textContent.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP});
+        const t = w.nextNode(); return parseFloat(getComputedStyle(t ? t.parentElement : el).fontSize);
+    }""", selector)

@@ -26,10 +26,15 @@ if _MISSING and not os.environ.get("CI"):
 COMPARE_TOWNS = ["Hartford", "West Hartford", "Avon"]
 GARBAGE = "<script>alert(1)</script>"
 PLACEHOLDER = "This page is being built"
+# The map's URL path. Streamlit serves st.navigation's default page at "/" only: if app.py keeps the
+# map as the default page, "/map" shows "Page not found" (and this should become "/").
+MAP = "/map"
+# A link someone would send: the map coloured by an indicator, with the data vintage.
+SHARED_MAP = MAP + "?ind=median_hh_income&v={vintage}"
 
 # name, url path, what the page must show
 PAGES = [
-    ("map", "/map", None),
+    ("map", MAP, None),
     ("town", "/town?town=Hartford", "Hartford"),
     ("compare", "/compare?towns=Hartford,West%20Hartford,Avon", None),
     ("find", "/find", None),
@@ -79,7 +84,7 @@ class Tab:
 
     def __init__(self, chromium, app, viewport):
         self.app = app
-        self.context = chromium.new_context(viewport=viewport)
+        self.context = chromium.new_context(**bu.context_options(viewport))
         self.page = self.context.new_page()
         self.dialogs: list[str] = []
         self.errors: list[str] = []
@@ -90,6 +95,8 @@ class Tab:
         seconds = bu.open_page(self.page, self.app.url(path))
         exc = bu.exception_text(self.page)
         assert exc is None, f"Streamlit exception on {path}:\n{exc}\n--- server log ---\n{self.app.log_tail()}"
+        assert not bu.page_not_found(self.page), (
+            f"{path}: Streamlit says 'Page not found' (the default page of st.navigation is served at / only)")
         return seconds
 
     def close(self):
@@ -204,7 +211,8 @@ def test_choosing_a_town_writes_it_to_the_url(tab):
 
 def test_presentation_mode_hides_the_controls(tab):
     tab.open("/town?town=Hartford")
-    normal_h1 = tab.page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
+    normal_h1 = bu.text_px(tab.page, '[data-testid="stMain"] h1')
+    normal_metric = bu.text_px(tab.page, '[data-testid="stMetricValue"]')
     assert tab.page.locator(".st-key-controls").first.is_visible()
 
     tab.open("/town?town=Hartford&present=1")
@@ -214,8 +222,11 @@ def test_presentation_mode_hides_the_controls(tab):
     assert not page.locator(".st-key-controls").first.is_visible(), "controls visible in presentation mode"
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     assert not page.get_by_role("combobox", name="Town").is_visible()
-    big_h1 = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
-    assert big_h1 > normal_h1, "presentation mode should enlarge the type"
+    big_h1 = bu.text_px(page, '[data-testid="stMain"] h1')
+    big_metric = bu.text_px(page, '[data-testid="stMetricValue"]')
+    assert big_h1 > normal_h1 and big_metric > normal_metric, (
+        f"presentation mode should enlarge the type: title {normal_h1:g} px -> {big_h1:g} px, "
+        f"figures {normal_metric:g} px -> {big_metric:g} px")
     assert _query(page.url).get("present") == ["1"], "the presentation flag should stay in the link"
     bu.screenshot(page, "town_present_1400")
 
@@ -226,12 +237,13 @@ def test_shared_map_link_draws_the_map(tab, capsys):
 
     page = tab.page
     t0 = time.perf_counter()
-    page.goto(tab.app.url(f"/map?v={_vintage()}"), wait_until="commit")
+    page.goto(tab.app.url(SHARED_MAP.format(vintage=_vintage())), wait_until="commit")
     drawn = bu.wait_deck_drawn(page)
     seconds = time.perf_counter() - t0
-    assert drawn["colors"] >= 5
-    bu.wait_ready(page)
-    assert bu.exception_text(page) is None
     with capsys.disabled():
         print(f"\n[browser] shared map link: canvas drawn {seconds:.2f} s after goto "
               f"({drawn['t'] / 1000:.2f} s after navigation start; server already warm)")
+    assert drawn["colors"] >= 5
+    bu.wait_ready(page)
+    assert bu.exception_text(page) is None
+    assert not bu.page_not_found(page), "the shared map link shows 'Page not found'"

@@ -14,10 +14,10 @@ DB = ROOT / "data" / "oca.duckdb"
 
 def run_town(params: dict) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
     at.run()
     at.switch_page("pages/town.py")
+    for k, v in params.items():  # a shared link: the params arrive with the page
+        at.query_params[k] = v
     at.run()
     return at
 

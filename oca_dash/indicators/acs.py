@@ -74,8 +74,11 @@ INDICATORS += [
     _acs("median_hh_income", "Median household income", "Median income", "dollars", "dollars", True, "income",
          "Households", "Median household income in the past 12 months, in 2023 inflation-adjusted dollars (B19013).",
          notes="The Census Bureau top-codes this median at 250,001 dollars with no margin of error: it means "
-               "'250,000 or more', and is never ranked as a number. Medians of regions and districts are not "
-               "published by DataHaven (medians cannot be summed).",
+               "'250,000 or more', and is never ranked as a number (4 towns, 30 tracts and 2 House districts are at "
+               "the top code). Medians cannot be summed or averaged, so every median here is the Census Bureau's own "
+               "estimate for that geography. It is not an input of the opportunity index: the index uses the "
+               "poverty rate for the same economic dimension, and a top-coded median cannot be turned into a "
+               "z-score honestly.",
          top=250001.0),
     _acs("poverty_rate", "Poverty rate", "Poverty", "share", "pct1", False, "income",
          "People for whom poverty status is determined",
