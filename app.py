@@ -14,7 +14,7 @@ ui.page_setup()
 ui.db()  # a missing or broken database stops here with a clear page
 
 PAGES = [
-    st.Page("pages/map.py", title="Map", icon="🗺️", url_path="map", default=True),
+    st.Page("pages/map.py", title="Map", icon="🗺️", url_path="home", default=True),  # served at /
     st.Page("pages/town.py", title="Town profile", icon="🏠", url_path="town"),
     st.Page("pages/compare.py", title="Compare", icon="⚖️", url_path="compare"),
     st.Page("pages/find.py", title="Find towns", icon="🔎", url_path="find"),
@@ -22,5 +22,7 @@ PAGES = [
     st.Page("pages/districts.py", title="Districts", icon="🏛️", url_path="districts"),
     st.Page("pages/about.py", title="About the data", icon="📖", url_path="about"),
 ]
+# The map is the landing page at "/"; /map is the same page, so links to it also work.
+PAGES.append(st.Page("pages/map.py", title="Map", url_path="map", visibility="hidden"))
 pg = st.navigation(PAGES, position="top")
 pg.run()

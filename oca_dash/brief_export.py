@@ -406,6 +406,39 @@ PDF_STEPS = (
 )
 
 
+def _wrap_lines(pdf, text: str, width: float) -> list[str]:
+    """Greedy word wrap by the current font's metrics (fpdf2's multi_cell is far slower, and the fitting
+    loop lays a page out several times)."""
+    space = pdf.get_string_width(" ")
+    lines, cur, cur_w = [], [], 0.0
+    for word in text.split():
+        ww = pdf.get_string_width(word)
+        while ww > width:  # a word longer than the line (a long link): cut it
+            k = max(1, int(len(word) * width / ww) - 1)
+            if cur:
+                lines.append(" ".join(cur))
+                cur, cur_w = [], 0.0
+            lines.append(word[:k])
+            word = word[k:]
+            ww = pdf.get_string_width(word)
+        if cur and cur_w + space + ww > width:
+            lines.append(" ".join(cur))
+            cur, cur_w = [word], ww
+        else:
+            cur_w = ww if not cur else cur_w + space + ww
+            cur.append(word)
+    if cur:
+        lines.append(" ".join(cur))
+    return lines or [""]
+
+
+def _para(pdf, width: float, line_h: float, text: str, x: float | None = None) -> None:
+    """A left-aligned paragraph, one cell per wrapped line; leaves the cursor at the left margin below it."""
+    for line in _wrap_lines(pdf, text, width):
+        pdf.set_x(pdf.l_margin if x is None else x)
+        pdf.cell(width, line_h, line, new_x="LMARGIN", new_y="NEXT")
+
+
 def _pdf_sources(points: list[TalkingPoint]) -> tuple[list[str], list[str], list[str]]:
     """(marker per point such as '[1, 3]', the distinct sources numbered in order of use, the distinct caveats)."""
     sources: list[str] = []
@@ -440,15 +473,14 @@ def _render_pdf(brief: Brief, points: list[TalkingPoint], step: PdfStep, png: by
                                       tzinfo=dt.timezone.utc))
     pdf.add_page()
     w = pdf.epw
-    cell = dict(new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(w, 7, pdf_text(brief.title), **cell)
+    _para(pdf, w, 7, pdf_text(brief.title))
     pdf.set_font("Helvetica", "", 8)
     pdf.set_text_color(70, 70, 70)
     sub = f"{APP_NAME} - generated {_generated(brief)} - data vintage {brief.data_vintage}"
-    pdf.multi_cell(w, 3.8, pdf_text(sub), **cell)
+    _para(pdf, w, 3.8, pdf_text(sub))
     for c in brief.context[:1] if brief.subject.kind == "set" else brief.context:
-        pdf.multi_cell(w, 3.8, pdf_text(c), **cell)
+        _para(pdf, w, 3.8, pdf_text(c))
     pdf.set_text_color(0, 0, 0)
     if png is not None:
         pdf.ln(1.5)
@@ -470,15 +502,14 @@ def _render_pdf(brief: Brief, points: list[TalkingPoint], step: PdfStep, png: by
         pdf.ln(0.8)
         pdf.set_font("Helvetica", "B", step.font + 1)
         pdf.set_text_color(27, 94, 145)
-        pdf.multi_cell(w, lh + 0.6, pdf_text(TOPICS[key]), **cell)
+        _para(pdf, w, lh + 0.6, pdf_text(TOPICS[key]))
         pdf.set_text_color(0, 0, 0)
         pdf.set_font("Helvetica", "", step.font)
         for p in pts:
             y = pdf.get_y()
             pdf.set_fill_color(60, 60, 60)
             pdf.circle(pdf.l_margin + 1.6, y + lh / 2, 0.55, style="F")  # fpdf2 >= 2.8.1: centre, radius
-            pdf.set_xy(pdf.l_margin + 4, y)
-            pdf.multi_cell(w - 4, lh, pdf_text(f"{p.sentence} {marks[k]}"), **cell)
+            _para(pdf, w - 4, lh, pdf_text(f"{p.sentence} {marks[k]}"), x=pdf.l_margin + 4)
             pdf.ln(0.5)
             k += 1
     pdf.ln(1)
@@ -488,10 +519,10 @@ def _render_pdf(brief: Brief, points: list[TalkingPoint], step: PdfStep, png: by
     pdf.set_text_color(60, 60, 60)
     nl = step.notes_font * 0.42
     pdf.set_font("Helvetica", "B", step.notes_font)
-    pdf.multi_cell(w, nl, "Sources", **cell)
+    _para(pdf, w, nl, "Sources")
     pdf.set_font("Helvetica", "", step.notes_font)
     for i, n in enumerate(sources, 1):
-        pdf.multi_cell(w, nl, pdf_text(f"[{i}] {n}"), **cell)
+        _para(pdf, w, nl, pdf_text(f"[{i}] {n}"))
     notes = METHOD_NOTE
     if caveats:
         notes += " " + " ".join(c[0].upper() + c[1:] + "." for c in caveats)
@@ -500,9 +531,9 @@ def _render_pdf(brief: Brief, points: list[TalkingPoint], step: PdfStep, png: by
                   "Word, Markdown and CSV downloads have them all.")
     pdf.ln(0.6)
     pdf.set_font("Helvetica", "B", step.notes_font)
-    pdf.multi_cell(w, nl, "Notes", **cell)
+    _para(pdf, w, nl, "Notes")
     pdf.set_font("Helvetica", "", step.notes_font)
-    pdf.multi_cell(w, nl, pdf_text(notes), **cell)
+    _para(pdf, w, nl, pdf_text(notes))
     return pdf
 
 

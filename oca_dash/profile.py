@@ -97,7 +97,7 @@ def profile_table(df: pd.DataFrame, place: str, region: str | None) -> pd.DataFr
     notes = []
     for r in df.itertuples():
         n = []
-        if r.missing_reason:
+        if isinstance(r.missing_reason, str) and r.missing_reason:
             n.append(f"Missing: {r.missing_reason}")
         if r.unreliable:
             n.append(f"Unreliable: margin of error is large (CV {r.cv:.0%})")

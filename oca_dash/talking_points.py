@@ -32,7 +32,7 @@ import pandas as pd
 
 from . import moe as M
 from . import words as W
-from .format import fmt_number, fmt_value, is_top_coded
+from .format import fmt_moe, fmt_number, fmt_value, is_top_coded
 from .indicators import INDICATORS, SOURCES
 from .levels import DEFAULT_INDEX, INDEX_NAMES, LEVELS
 from .views import level_of_score
@@ -255,6 +255,8 @@ def resolve(db, town: str | None = None, towns=None, district: str | None = None
         return Subject("towns", W.join_words(names), tuple(names), tuple(ids))
     if set_towns is not None and len(set_towns):
         names, ids = _match_towns(db, set_towns)
+        if len(names) == 1:  # a one-town result gets the one-town brief
+            return Subject("town", names[0], tuple(names), tuple(ids))
         order = sorted(range(len(names)), key=lambda k: names[k])
         names, ids = [names[k] for k in order], [ids[k] for k in order]
         label = set_name or (f"{len(names)} towns" if len(names) != 1 else "1 town")
@@ -419,10 +421,13 @@ def _cap(s: str) -> str:
 
 
 def _flag_cv(ind: str, place: str, v, m) -> str:
-    if W.unreliable(ind, v, m):
-        return (f"{INDICATORS[ind].label}, {place}: the margin of error is large (coefficient of variation "
-                f"{float(M.cv(v, m)):.0%}); said with “about”")
-    return ""
+    if not W.unreliable(ind, v, m):
+        return ""
+    if float(v) == 0:
+        return (f"{INDICATORS[ind].label}, {place}: estimated at 0 with a margin of error of "
+                f"{fmt_moe(ind, m)}; the survey found none, which does not show there are none")
+    return (f"{INDICATORS[ind].label}, {place}: the margin of error is large (coefficient of variation "
+            f"{float(M.cv(v, m)):.0%}); said with “about”")
 
 
 def _flag_top(ind: str, place: str, v) -> str:
@@ -443,7 +448,7 @@ def _flag_ns(ind: str, place: str, other: str, d: W.Difference) -> str:
 def _vs(ind: str, a, ma, b, mb, whose: str) -> tuple[str, W.Difference]:
     """'about half of the state’s 10.0%' for b against a; whose = 'the state’s', 'Hartford’s'."""
     d = W.difference(ind, a, ma, b, mb)
-    return f"{W.said(ind, d)} {whose} {W.value_words(ind, a, ma)}", d
+    return f"{W.said(ind, d, a, b)} {whose} {W.value_words(ind, a, ma)}", d
 
 
 def _fig(ind: str, place: str, vm, cmp_label: str | None = None, cvm=(None, None), label: str | None = None):
@@ -558,15 +563,15 @@ def _race_place(d: _Data, geo_type: str, gid: str, name: str, region=None, noun=
     c, sc = _combined(d, geo_type, gid), _combined(d, "state", STATE_ID)
     if c[0] is not None and sc[0] is not None:
         dd = _bl_diff(sc[0], sc[1], c[0], c[1])
-        parts = [f"{W.said('share_hispanic', dd)} their share statewide ({_pct(sc[0])})"]
+        parts = [f"{W.said('share_hispanic', dd, sc[0], c[0])} their share statewide ({_pct(sc[0])})"]
         figs2 = [Figure(_BL.label, c[0], c[1], STATE, sc[0], _BL.id, name, sc[1], "pct1")]
         fl = [_flag_ns("share_hispanic", name, STATE, dd).replace(INDICATORS["share_hispanic"].label, _BL.label)]
         if region is not None:
             rc = _combined(d, "region", d.region_of[region[0]])
             if rc[0] is not None:
                 dr = _bl_diff(rc[0], rc[1], c[0], c[1])
-                pr = W.said("share_hispanic", dr)
-                if pr == W.said("share_hispanic", dd):
+                pr = W.said("share_hispanic", dr, rc[0], c[0])
+                if pr == W.said("share_hispanic", dd, sc[0], c[0]):
                     parts = [f"{pr} their share statewide ({_pct(sc[0])}) and in the {region[1]} ({_pct(rc[0])})"]
                 else:
                     parts.append(f"{pr} their share in the {region[1]} ({_pct(rc[0])})")
@@ -606,9 +611,8 @@ def _opportunity_town(d: _Data, tid: str, T: str, reg: str) -> list[TalkingPoint
     lv = d.town_level(tid)
     if sc[0] is not None and lv:
         rank = d.rank("town", tid, ind_idx)
-        s2 = (f"As a whole, {T} falls in the {lv} opportunity range of that index (population-weighted score "
-              f"{fmt_value(ind_idx, sc[0])}, where 0 is the average Connecticut tract"
-              f"{'; ' + rank if rank else ''}).")
+        s2 = (f"As a whole, {T} falls in the {lv} opportunity range of {ip}, with a population-weighted score of "
+              f"{fmt_value(ind_idx, sc[0])} (0 is the average Connecticut tract{'; ' + rank if rank else ''}).")
         pts.append(_point("opportunity", s2, [_fig(ind_idx, T, sc, STATE, d.state(ind_idx))], [ind_idx],
                           priority=2))
     return pts
@@ -694,7 +698,9 @@ def _simple_vs_state(d: _Data, geo_type: str, gid: str, name: str, ind: str, top
         vs, dd = "", None
     else:
         vs, dd = _vs(ind, s[0], s[1], v[0], v[1], "the state’s")
-    rank = d.rank(geo_type, gid, ind, noun=noun)
+    # an estimate with a large margin of error, or not measurably different from the state's, is not ranked
+    rank = "" if W.unreliable(ind, *v) or (dd is not None and dd.kind == "not significant") \
+        else d.rank(geo_type, gid, ind, noun=noun)
     flags = [_flag_cv(ind, name, *v), _flag_top(ind, name, v[0])]
     if dd is not None:
         flags.append(_flag_ns(ind, name, STATE, dd))
@@ -840,7 +846,11 @@ def _list_sentence(d: _Data, ind: str, topic: str, tids, names, state: bool = Tr
         return []
     s_vm = d.state(ind) if state else (None, None)
     u = _unit(ind)
-    items = [f"{W.value_words(ind, *vm)}{u} in {n}" for _, n, vm in have]
+    i = INDICATORS[ind]
+    tops = [n for _, n, vm in have if is_top_coded(i, vm[0])]
+    items = [f"{W.value_words(ind, *vm)}{u} in {n}" for _, n, vm in have if not is_top_coded(i, vm[0])]
+    if tops:  # top codes are one value: 'more than $250,000 in Darien and Weston'
+        items.insert(0, f"{W.more_than(ind)} in {W.join_words(tops)}")
     noun = noun or _NOUN.get(ind, INDICATORS[ind].label.lower())
     head = lead or f"{_cap(_when(ind))}, {noun}{scope} was"
     s = f"{head} {W.join_words(items)}"
@@ -853,10 +863,11 @@ def _list_sentence(d: _Data, ind: str, topic: str, tids, names, state: bool = Tr
         med, n = d.median[ind]
         s += f", against {fmt_value(ind, med)}{u} for the median of {n} towns"
         figs = [_fig(ind, n_, vm, f"Median of {n} towns", (med, None)) for _, n_, vm in have]
-    if compare and len(have) >= 2:
-        i = INDICATORS[ind]
-        key = [(math.inf if is_top_coded(i, vm[0]) else vm[0]) for _, _, vm in have]
-        hi, lo = have[int(np.argmax(key))], have[int(np.argmin(key))]
+    # the highest against the lowest, among estimates whose margins are not large
+    firm = [x for x in have if not W.unreliable(ind, *x[2])]
+    if compare and len(firm) >= 2:
+        key = [(math.inf if is_top_coded(i, vm[0]) else vm[0]) for _, _, vm in firm]
+        hi, lo = firm[int(np.argmax(key))], firm[int(np.argmin(key))]
         if hi[0] != lo[0] and not (is_top_coded(i, hi[2][0]) and is_top_coded(i, lo[2][0])):
             phrase, dd = _gap_phrase(ind, lo[2], hi[2])
             if phrase is None:
@@ -865,7 +876,11 @@ def _list_sentence(d: _Data, ind: str, topic: str, tids, names, state: bool = Tr
                 flags.append(_flag_ns(ind, hi[1], lo[1], dd) or
                              f"{i.label}: the gap between {hi[1]} and {lo[1]} is too small to claim")
             else:
-                s += f": {W.possessive(hi[1])} is {phrase} {W.possessive(lo[1])}"
+                firm_tops = [n for _, n, vm in firm if is_top_coded(i, vm[0])]
+                if is_top_coded(i, hi[2][0]) and len(firm_tops) > 1:
+                    s += f": {W.join_words([W.possessive(n) for n in firm_tops])} are {phrase} {W.possessive(lo[1])}"
+                else:
+                    s += f": {W.possessive(hi[1])} is {phrase} {W.possessive(lo[1])}"
     if missing:
         s += f" (no figure for {W.join_words(missing)})"
     if whole_towns:

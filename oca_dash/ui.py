@@ -18,8 +18,25 @@ def _open_db() -> DB:
     return DB()
 
 
+def ensure_app_entry() -> None:
+    """Make sure app.py's st.navigation, not Streamlit's legacy ``pages/`` discovery, runs this page.
+
+    Streamlit decides per process whether to treat a ``pages/`` folder the old (v1) way until the
+    first call of st.navigation. So the very first request to a fresh server for a deep link
+    (``/town?town=Darien``) would run pages/town.py alone, without app.py's layout and top menu.
+    Here that first run switches the legacy mode off and reruns: the rerun goes through app.py and
+    keeps the URL, so the shared link opens exactly. A browser test covers it (fresh server, deep link).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def db() -> DB:
     """The process-wide read-only database, or a clear error page (and stop)."""
+    ensure_app_entry()
     try:
         return _open_db()
     except DatabaseError as e:
@@ -82,7 +99,8 @@ html { font-size: 22px !important; }
 h1 { font-size: 2.8rem !important; } h2 { font-size: 2.1rem !important; } h3 { font-size: 1.6rem !important; }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header [data-testid="stToolbar"] { display: none !important; }
 .st-key-controls { display: none !important; }
-[data-testid="stMetricValue"] { font-size: 3rem !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMetricValue"] div { font-size: 2.6rem !important; }
 </style>
 """
 

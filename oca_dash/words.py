@@ -161,10 +161,14 @@ def difference(indicator_id: str, a, moe_a, b, moe_b) -> Difference:
     return Difference(ratio_words(b / a) or "different from", True, "ratio")
 
 
-def said(indicator_id: str, d: Difference) -> str:
-    """The phrase a talking point says: a gap inside the margins reads 'about the same as'."""
+def said(indicator_id: str, d: Difference, a=None, b=None) -> str:
+    """The phrase a talking point says for b against a. A gap inside the margins of error is never called
+    a difference: 'about the same as' when the two estimates are also close (within 10%), else 'within the
+    margin of error of' (so '16.8%, about the same as 10.0%' is never said)."""
     if d.kind == "not significant":
-        return "about the same as"
+        close = a is None or b is None or pd.isna(a) or pd.isna(b) or (
+            float(a) != 0 and 1 / 1.1 <= float(b) / float(a) < 1.1)
+        return "about the same as" if close else "within the margin of error of"
     return d.phrase
 
 
@@ -177,19 +181,25 @@ def more_than(indicator_id: str) -> str:
 
 
 def unreliable(indicator_id: str, v, m) -> bool:
-    """True when the estimate's coefficient of variation is above 30% (never for a top code)."""
+    """True when the estimate's coefficient of variation is above 30%, or it is a zero with a margin of
+    error (the CV is undefined; the true value may well not be zero). Never for a top code."""
     ind = INDICATORS[indicator_id]
     if v is None or m is None or pd.isna(v) or pd.isna(m) or is_top_coded(ind, v):
         return False
+    if float(v) == 0:
+        return float(m) > 0
     return bool(M.is_unreliable(v, m))
 
 
 def value_words(indicator_id: str, v, m=None) -> str:
     """A value as said in a sentence: '26.1%', 'more than $250,000' for a top code, 'about 0.4%'
-    when the margin of error is large (CV above 30%)."""
+    when the margin of error is large (CV above 30%), 'almost none' for a share estimated at zero with a
+    margin of error (a survey that found none does not show there are none)."""
     ind = INDICATORS[indicator_id]
     if is_top_coded(ind, v):
         return more_than(indicator_id)
+    if ind.unit == "share" and v is not None and not pd.isna(v) and float(v) == 0 and unreliable(indicator_id, v, m):
+        return "almost none"
     t = fmt_value(indicator_id, v)
     return f"about {t}" if unreliable(indicator_id, v, m) else t
 
@@ -238,8 +248,8 @@ def join_words(items, conj: str = "and") -> str:
 
 
 def possessive(name: str) -> str:
-    """'Hartford’s', 'Windsor Locks’s' (Chicago style: ’s after every singular name)."""
-    return f"{name}’s"
+    """'Hartford’s'; a name ending in s takes the apostrophe alone, as in AP style: 'Windsor Locks’'."""
+    return f"{name}’" if name.endswith("s") else f"{name}’s"
 
 
 def count_of(k: int, n: int, noun: str = "towns", det: str = "the") -> str:
@@ -255,5 +265,5 @@ def count_of(k: int, n: int, noun: str = "towns", det: str = "the") -> str:
             return f"both {noun}"
         return f"all {n} {noun}" if det == "the" else f"all {n} of {det} {noun}"
     if k == 0:
-        return f"none of {det} {n} {noun}"
+        return f"no {one}" if n == 1 else f"none of {det} {n} {noun}"
     return f"{k} of {det} {n} {noun}"

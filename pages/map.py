@@ -15,6 +15,7 @@ CHOICES = [LEVEL] + IDS
 # Map height by device, and the width x height the state is fitted into: the whole state on first sight.
 # The server does not know the browser's width; phones are told by their user agent.
 SIZES = {"desk": (560, 800, 560), "present": (640, 860, 640), "phone": (None, 350, None)}
+FINDING_CSS = "<style>@media (max-width: 640px) { .st-key-finding h4 { font-size: 1.2rem !important; } }</style>"
 PRESENT_FIX = """<style>
 h1 span, h2 span, h3 span, h4 span { font-size: inherit !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 3rem !important; }
@@ -130,14 +131,14 @@ if ind == LEVEL:
         legend = _tract_legend(idx)
         legend_title = "Census tracts by opportunity level"
         notes = ["Levels are statewide fifths of census tracts. Dark lines are town borders.",
-                 "Scroll or pinch to zoom; click or tap a tract to open its town's profile."]
+                 "Scroll or pinch to zoom. Click or tap a tract, or choose a town below, to open the town's profile."]
         unit = "tracts"
     else:
         legend = mv.level_legend(table["level"])
         legend_title = "Opportunity level"
         notes = ["A town's colour is the level whose range of tract scores holds its population-weighted score. "
                  "Hover for the share of its residents in each level.",
-                 "Click or tap a town to open its profile."]
+                 "Click or tap a town, or choose one below, to open its profile."]
         unit = "towns"
     source = ui.source_line([f"{idx}_index", "population"],
                             f"Levels are statewide fifths of census tracts ({indices.loc[idx, 'tract_vintage']}); "
@@ -151,7 +152,7 @@ else:
     finding = mv.indicator_finding(table, ind, state_value)
     legend = mv.indicator_legend(table, ind)
     legend_title = meta.short_label
-    notes = [legend["note"], "Click or tap a town to open its profile."]
+    notes = [legend["note"], "Click or tap a town, or choose one below, to open its profile."]
     unit = "towns"
     source = ui.source_line([ind])
     alt = f"Map of Connecticut's 169 towns coloured by {meta.label.lower()}. {finding}"
@@ -164,14 +165,18 @@ with map_col:
                             alt=alt)
 with legend_col:
     subtitle = f"{index_label}, {indices.loc[idx, 'vintage']}" if ind == LEVEL else f"{meta.vintage} · {meta.universe}"
-    st.markdown(mv.legend_html(legend_title, legend, unit, notes, subtitle), unsafe_allow_html=True)
+    st.markdown(FINDING_CSS + mv.legend_html(legend_title, legend, unit, notes, subtitle), unsafe_allow_html=True)
+    # The same action without a pointer: keyboard and screen-reader users, and browsers whose
+    # WebGL is too slow to register a click (software rendering).
+    picked = st.selectbox("Town profile", names, index=None, placeholder="Type a town name",
+                          key="open_town")
 
-import time as _t; open("/tmp/mapwork/event.log", "a").write(f"{_t.time():.1f} {ind} {idx} {tracts} " + repr(event)[:300] + " " + repr({k: str(v)[:80] for k, v in st.session_state.items()}) + "\n")
-clicked = mv.town_from_selection((event or {}).get("selection"), names)
+clicked = mv.town_from_selection((event or {}).get("selection"), names) or picked
 if clicked:
     st.switch_page("pages/town.py", query_params={"town": clicked, "idx": idx})
 
-st.markdown(f"#### {mv.md_text(finding)}")
+with st.container(key="finding"):
+    st.markdown(f"#### {mv.md_text(finding)}")
 ui.caption(source)
 
 if ind != LEVEL:

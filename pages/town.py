@@ -28,11 +28,13 @@ ids = profile.indicators_for("town")
 
 
 @st.cache_data(show_spinner=False, max_entries=400)
-def _profile(tid: str, region_id: str):
-    return profile.place_profile(ui.db(), "town", tid, ids, region_id)
+def _profile(tid: str, region_id: str, town: str, region: str):
+    prof = profile.place_profile(ui.db(), "town", tid, ids, region_id)
+    tables = {d: profile.profile_table(prof[prof["domain"] == d], town, region) for d in profile.SECTION_ORDER}
+    return prof, tables
 
 
-prof = _profile(tid, region_id)
+prof, section_tables = _profile(tid, region_id, town, region)
 state_vals = prof.set_index("indicator")["state_value"]
 
 st.title(town)
@@ -99,11 +101,10 @@ st.header("Every figure")
 st.caption("Each figure with its margin of error (90%), Connecticut and the planning region, and its rank "
            "among the 169 towns. ⚠ marks an estimate whose coefficient of variation is above 30%.")
 for dom_key in profile.SECTION_ORDER:
-    sec = prof[prof["domain"] == dom_key]
-    if sec.empty:
+    if section_tables[dom_key].empty:
         continue
     with st.expander(profile.DOMAIN_TITLES[dom_key], expanded=dom_key in ("income", "housing")):
-        st.dataframe(profile.profile_table(sec, town, region), hide_index=True, width="stretch")
+        st.dataframe(section_tables[dom_key], hide_index=True, width="stretch")
 
 dist = db.town_districts(tid)
 if len(dist):
@@ -115,5 +116,6 @@ if len(dist):
     ui.caption("Districts of the 2021 plan; members from Open States. Shares estimated from census-block "
                "assignment files and ACS 2019-2023 tract populations.")
 
-st.download_button("Download this profile (CSV)", data=profile.profile_table(prof, town, region).to_csv(index=False),
+st.download_button("Download this profile (CSV)",
+                   data=lambda: profile.profile_table(prof, town, region).to_csv(index=False),
                    file_name=f"{town.replace(' ', '_')}_profile.csv", mime="text/csv", on_click="ignore")

@@ -166,3 +166,12 @@ def test_rerun_is_fast():
         at.run()
         times.append(time.perf_counter() - t)
     assert statistics.median(times) < 0.15, times
+
+
+def test_choosing_a_town_opens_its_profile():
+    """The keyboard path to a town profile (the map click does the same with the clicked town)."""
+    at, _ = _open({"idx": "coi3"}, switch=False)
+    at.selectbox(key="open_town").set_value("West Hartford").run()
+    assert not at.exception
+    assert at.title[0].value == "West Hartford"
+    assert at.query_params["town"] == "West Hartford" and at.query_params["idx"] == "coi3"
