@@ -26,7 +26,7 @@ def grouped_shares(df: pd.DataFrame, title: str, subtitle: str = "") -> alt.Char
     c = alt.Chart(df).mark_bar().encode(
         y=alt.Y("group:N", title=None, sort=list(dict.fromkeys(df["group"]))),
         yOffset=alt.YOffset("place:N", sort=places),
-        x=alt.X("share:Q", title="Share of residents", axis=alt.Axis(format="%")),
+        x=alt.X("share:Q", title="Share of residents", axis=alt.Axis(format="%", tickCount=5)),
         color=alt.Color("place:N", title=None, sort=places, scale=alt.Scale(domain=places, range=palette),
                         legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("place:N", title="Place"), alt.Tooltip("group:N", title="Group"),
@@ -55,18 +55,28 @@ def level_bars(df: pd.DataFrame, title: str, subtitle: str = "", y: str = "place
 def trend_line(df: pd.DataFrame, title: str, subtitle: str = "", fmt: str = "%",
                rule_at: float | None = None, rule_label: str = "") -> alt.Chart:
     """df: columns year, value, series. A line per series, with an optional threshold line."""
-    base = alt.Chart(df).mark_line(point=True).encode(
-        x=alt.X("year:O", title=None),
-        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=fmt)),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
+    series = list(dict.fromkeys(df["series"]))
+    others = ["#1b5e91", "#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#d55e00"]
+    colours, k = [], 0
+    for s_ in series:  # Connecticut is always grey; places take the colour-blind-safe palette in order
+        if s_ == "Connecticut":
+            colours.append("#7a7a7a")
+        else:
+            colours.append(others[k % len(others)])
+            k += 1
+    base = alt.Chart(df).mark_line(point=True, strokeWidth=3).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=fmt, tickCount=5)),
+        color=alt.Color("series:N", title=None, sort=series, scale=alt.Scale(domain=series, range=colours),
+                        legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("series:N"), alt.Tooltip("year:O"), alt.Tooltip("value:Q", format=".2" + fmt)],
     )
     layers = [base]
     if rule_at is not None:
         rule = alt.Chart(pd.DataFrame({"y": [rule_at], "label": [rule_label]}))
         layers += [rule.mark_rule(strokeDash=[6, 4], color="#b2182b").encode(y="y:Q"),
-                   rule.mark_text(align="left", dx=4, dy=-7, color="#b2182b", fontSize=FONT - 2)
-                   .encode(y="y:Q", x=alt.value(0), text="label:N")]
+                   rule.mark_text(align="right", dx=-4, dy=-7, color="#b2182b", fontSize=FONT - 2)
+                   .encode(y="y:Q", x=alt.value("width"), text="label:N")]
     return _style(alt.layer(*layers).properties(height=300), title, subtitle)
 
 

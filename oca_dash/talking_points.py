@@ -25,7 +25,7 @@ import datetime as _dt
 import difflib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -502,7 +502,6 @@ def _index_paren(d: _Data) -> str:
 def _town_points(d: _Data, topics: list[str]) -> list[TalkingPoint]:
     tid = d.subj.town_ids[0]
     T = d.subj.towns[0]
-    Ts = W.possessive(T)
     reg = d.region_name[d.region_of[tid]]
     out: list[TalkingPoint] = []
 

@@ -165,7 +165,7 @@ with map_col:
                             alt=alt)
 with legend_col:
     subtitle = f"{index_label}, {indices.loc[idx, 'vintage']}" if ind == LEVEL else f"{meta.vintage} · {meta.universe}"
-    st.markdown(FINDING_CSS + mv.legend_html(legend_title, legend, unit, notes, subtitle), unsafe_allow_html=True)
+    st.markdown(FINDING_CSS + "\n" + mv.legend_html(legend_title, legend, unit, notes, subtitle), unsafe_allow_html=True)
     # The same action without a pointer: keyboard and screen-reader users, and browsers whose
     # WebGL is too slow to register a click (software rendering).
     picked = st.selectbox("Town profile", names, index=None, placeholder="Type a town name",

@@ -14,6 +14,7 @@ ui.check_vintage()
 ui.show_notices([note_town, note_idx])
 
 indices = db.opportunity_indices().set_index("index_name")
+title_slot = st.empty()  # the town's name heads the page, above the controls
 with ui.controls():
     c1, c2 = st.columns([2, 2])
     town = c1.selectbox("Town", names, index=names.index(town), help="Type to search the 169 towns")
@@ -37,14 +38,16 @@ def _profile(tid: str, region_id: str, town: str, region: str):
 prof, section_tables = _profile(tid, region_id, town, region)
 state_vals = prof.set_index("indicator")["state_value"]
 
-st.title(town)
-st.markdown(f"{ui.esc(region)} · {ui.esc(row['county'])} · {row['land_sq_mi']:.1f} square miles of land")
+with title_slot.container():
+    st.title(town)
+    st.markdown(f"{ui.esc(region)} · {ui.esc(row['county'])} · {row['land_sq_mi']:.1f} square miles of land · "
+                f"data vintage {ui.esc(db.vintage)}")
 
-cols = st.columns(3)
-for c, m in zip(cols * 2, views.headline_metrics(
-        prof, ["population", "share_poc", "median_hh_income", "poverty_rate", "ahal_pct_affordable",
-               f"{idx}_share_low"])):
-    c.metric(m["label"], m["value"], help=m["help"])
+metrics = views.headline_metrics(prof, ["population", "share_poc", "median_hh_income", "poverty_rate",
+                                        "ahal_pct_affordable", f"{idx}_share_low"])
+for start in (0, 3):  # two rows of three, so a phone reads them in order
+    for c, m in zip(st.columns(3), metrics[start:start + 3]):
+        c.metric(m["label"], m["value"], help=m["help"])
 
 # Race and ethnicity
 st.header("Who lives here")
