@@ -41,7 +41,8 @@ FORMATS = {
 }
 METHOD_NOTE = (
     "Margins of error are at the 90% level, as the Census Bureau publishes them. A gap within the combined margins "
-    "of error is said “about the same as”, never as a difference; an estimate whose margin of error is large "
+    "of error is said “about the same as” or “within the margin of error of”, never as a difference; an estimate "
+    "whose margin of error is large "
     "(coefficient of variation above 30%) is said with “about”; a median the Census Bureau top-codes is said as "
     "“more than”. Opportunity levels are statewide fifths of census tracts."
 )
