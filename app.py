@@ -18,6 +18,7 @@ PAGES = [
     st.Page("pages/town.py", title="Town profile", icon="🏠", url_path="town"),
     st.Page("pages/compare.py", title="Compare", icon="⚖️", url_path="compare"),
     st.Page("pages/find.py", title="Find towns", icon="🔎", url_path="find"),
+    st.Page("pages/brief.py", title="Brief", icon="📝", url_path="brief"),
     st.Page("pages/opportunity.py", title="Opportunity and race", icon="📊", url_path="opportunity"),
     st.Page("pages/districts.py", title="Districts", icon="🏛️", url_path="districts"),
     st.Page("pages/about.py", title="About the data", icon="📖", url_path="about"),

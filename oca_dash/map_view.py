@@ -247,7 +247,8 @@ def indicator_legend(t: pd.DataFrame, indicator_id: str) -> dict:
     for c in range(m):
         sel = v[classes == c]
         lo, hi = sel.min(), sel.max()
-        lab = fmt_value(indicator_id, lo) if lo == hi else f"{fmt_value(indicator_id, lo)} to {fmt_value(indicator_id, hi)}"
+        lo_t, hi_t = fmt_value(indicator_id, lo), fmt_value(indicator_id, hi)
+        lab = lo_t if lo_t == hi_t else f"{lo_t} to {hi_t}"
         rows.append({"color": cols[c], "label": lab, "count": int(len(sel))})
     rows.reverse()  # highest first, as people read a legend top-down
     missing = int(v.isna().sum())
@@ -278,7 +279,8 @@ LEGEND_CSS = """<style>
 .oca-legend .oca-lg-sub { color: #444; margin-bottom: .4rem; }
 .oca-legend .oca-lg-row { display: flex; align-items: center; gap: .55rem; margin: .2rem 0; }
 .oca-legend .oca-sw { flex: 0 0 auto; width: 1.6em; height: 1.1em; border: 1px solid #555; border-radius: 2px; }
-.oca-legend .oca-n { color: #555; margin-left: auto; padding-left: .5rem; white-space: nowrap; }
+.oca-legend .oca-lg-text { flex: 1 1 auto; display: flex; flex-wrap: wrap; column-gap: .5rem; }
+.oca-legend .oca-n { color: #555; margin-left: auto; white-space: nowrap; }
 .oca-legend .oca-lg-note { color: #333; font-size: .9em; margin-top: .5rem; }
 </style>"""
 
@@ -292,8 +294,8 @@ def legend_html(title: str, legend: dict, unit: str = "towns", notes: list[str] 
         color = r["color"] if str(r["color"]).startswith("#") and len(str(r["color"])) == 7 else NO_DATA_COLOR
         n = r["count"]
         rows.append(f'<div class="oca-lg-row" role="listitem"><span class="oca-sw" style="background:{e(color)}">'
-                    f'</span><span>{e(r["label"])}</span><span class="oca-n">{n} {e(unit if n != 1 else unit[:-1])}'
-                    "</span></div>")
+                    f'</span><span class="oca-lg-text"><span>{e(r["label"])}</span><span class="oca-n">{n} '
+                    f'{e(unit if n != 1 else unit[:-1])}</span></span></div>')
     foot = "".join(f'<div class="oca-lg-note">{e(n)}</div>' for n in notes if n)
     sub = f'<div class="oca-lg-sub">{e(subtitle)}</div>' if subtitle else ""
     return (LEGEND_CSS + f'<div class="oca-legend"><div class="oca-lg-title">{e(title)}</div>{sub}'
@@ -474,8 +476,10 @@ def is_mobile(user_agent: str | None) -> bool:
 
 def _geo_layer(layer_id: str, *, pickable: bool, filled: bool, line_color, line_px: float) -> dict:
     layer = {"@@type": "GeoJsonLayer", "id": layer_id, "data": f"__DATA_{layer_id}__", "pickable": pickable,
-             "stroked": True, "filled": filled, "lineWidthUnits": "pixels", "lineWidthMinPixels": line_px,
-             "getLineWidth": line_px, "getLineColor": line_color}
+             "stroked": line_px > 0, "filled": filled}
+    if line_px > 0:
+        layer.update({"lineWidthUnits": "pixels", "lineWidthMinPixels": line_px, "getLineWidth": line_px,
+                      "getLineColor": line_color})
     if filled:
         layer["getFillColor"] = "@@=properties.fill"
     if pickable:
@@ -490,7 +494,9 @@ def deck_json(town_fc: str, view: dict, tract_fc: str | None = None) -> str:
         layers = [_geo_layer("towns", pickable=True, filled=True, line_color=TOWN_LINE, line_px=1)]
         data = {"towns": town_fc}
     else:
-        layers = [_geo_layer("tracts", pickable=True, filled=True, line_color=TRACT_LINE, line_px=0.5),
+        # Tracts unstroked: adjacent tracts of one level read as one area, and picking (hover, click)
+        # stays fast in browsers without a GPU (strokes tripled the picking time under SwiftShader).
+        layers = [_geo_layer("tracts", pickable=True, filled=True, line_color=TRACT_LINE, line_px=0),
                   _geo_layer("towns", pickable=False, filled=False, line_color=TOWN_OUTLINE_ON_TRACTS, line_px=1.6)]
         data = {"tracts": tract_fc, "towns": town_fc}
     controller = {"scrollZoom": tract_fc is not None, "doubleClickZoom": False, "dragRotate": False,

@@ -164,6 +164,9 @@ class DB:
     def appeals_history(self, town_id: str) -> pd.DataFrame:
         return self.df("SELECT * FROM appeals_list WHERE town_id = ? ORDER BY year", [town_id])
 
+    def appeals_state(self) -> pd.DataFrame:
+        return self.df("SELECT * FROM appeals_state ORDER BY year")
+
     def opportunity_indices(self) -> pd.DataFrame:
         return self.df("SELECT * FROM opportunity_indices ORDER BY is_default DESC, index_name")
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from oca_dash import charts, compare, links, ui, views
+from oca_dash import brief_view, charts, compare, links, ui, views
 from oca_dash import map_view as mv
 from oca_dash.indicators import INDICATORS
 from oca_dash.levels import DEFAULT_INDEX, INDEX_NAMES
@@ -176,6 +176,11 @@ else:
         with tab:
             _say(view["said"][t])
 ui.caption(ui.source_line(compare.sentence_figures(idx, ind), f"Opportunity: {index_label}, {index_vintage}"))
+brief_spec = brief_view.Spec("towns", tuple(towns))
+row = st.container(border=True, horizontal=True, vertical_alignment="center", gap="medium")
+row.page_link("pages/brief.py", label="Talking points for these towns", icon="📝",
+              query_params=brief_view.link_params(brief_spec, idx))
+row.download_button(**brief_view.word_download(db, brief_spec, idx))
 
 # -- one axis -------------------------------------------------------------------------------
 st.header(INDICATORS[ind].label)

@@ -3,7 +3,7 @@ size and any other figure; the result as a sentence, a sortable table, a CSV and
 
 import streamlit as st
 
-from oca_dash import find, ui
+from oca_dash import brief_view, find, ui
 from oca_dash import map_view as mv
 from oca_dash.find import Filter
 from oca_dash.indicators import INDICATORS
@@ -190,5 +190,10 @@ if len(table):
               source, "Percent columns are percents (0-100) of residents or of homes."]
     st.download_button("Download these towns (CSV)", data=lambda: find.csv_text(table, f, header),
                        file_name="towns.csv", mime="text/csv", on_click="ignore")
+    brief_spec = brief_view.set_spec(res.towns["town"], "; ".join(words) or "no filter (all 169 towns)")
+    row = st.container(border=True, horizontal=True, vertical_alignment="center", gap="medium")
+    row.page_link("pages/brief.py", label=f"Talking points for {brief_view.subject_label(brief_spec)}", icon="📝",
+                  query_params=brief_view.link_params(brief_spec, f.idx))
+    row.download_button(**brief_view.word_download(db, brief_spec, f.idx))
 else:
     st.info("Loosen a filter to see towns: each one set above must hold.", icon="ℹ️")

@@ -94,10 +94,10 @@ def _csv(ind: str, idx: str) -> str:
 names = ui.town_names()
 ind, note_ind = links.parse_choice(ui.qp("ind"), CHOICES, LEVEL, "map figure")
 idx, note_idx = links.parse_choice(ui.qp("idx"), INDEX_NAMES, DEFAULT_INDEX, "opportunity index")
-tr, note_tr = links.parse_choice(ui.qp("tracts"), ("0", "1"), "0", "tract-layer switch (use tracts=1)")
+tr, note_tr = links.parse_choice(ui.qp("tracts"), ("0", "1"), "0", "tract-layer setting")
 tracts = tr == "1"
 ui.check_vintage()
-ui.show_notices([ui.esc(n) for n in (note_ind, note_idx, note_tr) if n])
+ui.show_notices([mv.md_text(n) for n in (note_ind, note_idx, note_tr) if n])
 
 indices = _indices()
 title_slot = st.empty()
@@ -158,14 +158,15 @@ else:
     alt = f"Map of Connecticut's 169 towns coloured by {meta.label.lower()}. {finding}"
 
 title_slot.title(title, anchor=False)
-map_col, legend_col = st.columns([3, 1], gap="medium")
+map_col, legend_col = st.columns([2.4, 1] if size == "present" else [3, 1], gap="medium")
 with map_col:
     deck = mv.PrebuiltDeck(_spec(ind, idx, tracts, size), mv.tooltip())
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map", height=height,
                             alt=alt)
 with legend_col:
     subtitle = f"{index_label}, {indices.loc[idx, 'vintage']}" if ind == LEVEL else f"{meta.vintage} · {meta.universe}"
-    st.markdown(FINDING_CSS + "\n" + mv.legend_html(legend_title, legend, unit, notes, subtitle), unsafe_allow_html=True)
+    legend_md = FINDING_CSS + "\n" + mv.legend_html(legend_title, legend, unit, notes, subtitle)
+    st.markdown(legend_md, unsafe_allow_html=True)  # every text in it is escaped by legend_html
     # The same action without a pointer: keyboard and screen-reader users, and browsers whose
     # WebGL is too slow to register a click (software rendering).
     picked = st.selectbox("Town profile", names, index=None, placeholder="Type a town name",
@@ -181,9 +182,10 @@ ui.caption(source)
 
 if ind != LEVEL:
     with st.expander("About this figure"):
-        st.markdown(f"**{ui.esc(meta.label)}** ({ui.esc(meta.vintage)}). {ui.esc(meta.definition)}\n\n"
-                    f"Counts: {ui.esc(meta.universe)}."
-                    + (f"\n\n{ui.esc(meta.notes)}" if meta.notes else ""))
+        md = mv.md_text
+        st.markdown(f"**{md(meta.label)}** ({md(meta.vintage)}). {md(meta.definition)}\n\n"
+                    f"Universe (whom or what it counts): {md(meta.universe)}."
+                    + (f"\n\n{md(meta.notes)}" if meta.notes else ""))
 
 st.subheader("The numbers", anchor=False)
 # Numbers stay numbers (so columns sort by value) and the grid formats them; a pandas Styler costs

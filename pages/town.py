@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from oca_dash import charts, links, profile, ui, views
+from oca_dash import brief_view, charts, links, profile, ui, views
 from oca_dash.indicators import INDICATORS
 from oca_dash.levels import DEFAULT_INDEX, INDEX_NAMES
 
@@ -49,6 +49,13 @@ for start in (0, 3):  # two rows of three, so a phone reads them in order
     for c, m in zip(st.columns(3), metrics[start:start + 3]):
         c.metric(m["label"], m["value"], help=m["help"])
 
+# Talking points: a link to the Brief page, and the Word brief built on click
+brief_spec = brief_view.Spec("town", (town,))
+row = st.container(border=True, horizontal=True, vertical_alignment="center", gap="medium")
+row.page_link("pages/brief.py", label=f"Talking points for {town}", icon="📝",
+              query_params=brief_view.link_params(brief_spec, idx))
+row.download_button(**brief_view.word_download(db, brief_spec, idx))
+
 # Race and ethnicity
 st.header("Who lives here")
 race_places = {town: prof, region: prof.assign(value=prof["region_value"]),
@@ -88,7 +95,7 @@ with st.expander("The numbers in this chart"):
 # Affordable housing
 st.header("Affordable housing (CGS 8-30g)")
 hist = db.appeals_history(tid)
-state_hist = db.df("SELECT year, pct_affordable FROM appeals_state ORDER BY year")
+state_hist = db.appeals_state()
 atitle = views.appeals_headline(town, hist)
 st.altair_chart(charts.trend_line(views.appeals_chart_data(hist, town, state_hist), atitle,
                                   "Denominator: 2000 census units to 2010, 2010 census units 2011-2022, "

@@ -234,3 +234,17 @@ def test_table_number_formats_match_the_registry_formats(db, towns):
     assert mv.needs_styler("grad_rate_4yr", g)  # missing values must read "—"
     assert mv.needs_styler("median_hh_income", t)  # top-coded
     assert "Note" not in mv.indicator_display(t, "poverty_rate").columns or (t["note"] != "").any()
+
+
+def test_csv_downloads_hold_raw_values_text_and_source(db, towns):
+    import io
+
+    t = mv.indicator_table("median_hh_income", db.ranked("median_hh_income", "town"), towns)
+    d = pd.read_csv(io.StringIO(mv.indicator_csv(t, "median_hh_income", "ACS")))
+    assert len(d) == 169 and set(d["value_text"][d["top_coded"]]) == {"$250,000+"}
+    assert (d["rank_highest_first"][d["top_coded"]] == 1).all() and (d["source"] == "ACS").all()
+    lv = mv.level_table(db.area_opportunity("coi3", "town"), towns, db.tract_opportunity("coi3"))
+    d2 = pd.read_csv(io.StringIO(mv.level_csv(lv, "coi3", "COI")))
+    assert len(d2) == 169 and set(d2["level"]) <= set(LEVELS) and (d2["index_name"] == "coi3").all()
+    shares = d2[["share_very_low", "share_low", "share_moderate", "share_high", "share_very_high"]].sum(axis=1)
+    assert np.allclose(shares, 1.0, atol=1e-6)
