@@ -188,5 +188,5 @@ def deck(district: pd.DataFrame, towns: pd.DataFrame, name: str):
     lat1 = max(r["max_lat"], towns["max_lat"].max()) if len(towns) else r["max_lat"]
     view = pdk.ViewState(longitude=(lon0 + lon1) / 2, latitude=(lat0 + lat1) / 2,
                          zoom=zoom_for(lon0, lat0, lon1, lat1))
-    return pdk.Deck(layers=layers, initial_view_state=view, map_style=None, map_provider=None,
+    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None,  # no basemap: works offline
                     tooltip={"text": "{name}", "style": {"fontSize": "15px"}})

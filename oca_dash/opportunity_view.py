@@ -362,7 +362,7 @@ def deck(features: dict, dots: pd.DataFrame, group: str):
     view = pdk.ViewState(longitude=-72.70, latitude=41.50, zoom=8.1, min_zoom=6.5, max_zoom=13)
     tip = {"html": "<b>{tract}</b>, {town}<br/>Opportunity: {level}<br/>{who}",
            "style": {"fontSize": "15px"}}
-    return pdk.Deck(layers=[tracts, circles], initial_view_state=view, map_style=None, map_provider=None,
+    return pdk.Deck(layers=[tracts, circles], initial_view_state=view, map_provider=None,  # no basemap: works offline
                     tooltip=tip)
 
 

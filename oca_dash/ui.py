@@ -140,7 +140,8 @@ def source_line(indicator_ids, extra: str = "") -> str:
 
 
 def caption(text: str) -> None:
-    st.caption(esc(text))
+    """A caption of the app's own text (source lines): only '$' (LaTeX in Markdown) is escaped."""
+    st.caption(str(text).replace("$", "\\$"))
 
 
 def esc(text) -> str:

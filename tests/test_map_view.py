@@ -248,3 +248,21 @@ def test_csv_downloads_hold_raw_values_text_and_source(db, towns):
     assert len(d2) == 169 and set(d2["level"]) <= set(LEVELS) and (d2["index_name"] == "coi3").all()
     shares = d2[["share_very_low", "share_low", "share_moderate", "share_high", "share_very_high"]].sum(axis=1)
     assert np.allclose(shares, 1.0, atol=1e-6)
+
+
+
+
+def test_district_map_draws_without_a_basemap():
+    """No tiles from the internet: the deck spec carries pydeck's 'no map style' marker.
+    (``map_style=None`` would make Streamlit fetch a CARTO basemap.)"""
+    import json
+
+    from oca_dash import deck_json
+    from oca_dash import district_view as D
+    from oca_dash.query import DB
+
+    db = DB()
+    dt = db.district_towns("H007")
+    dshape, tshapes = D.load_map(db, "H007", dt["town_id"].tolist())
+    spec = json.loads(deck_json.freeze(D.deck(dshape, tshapes, "State House District 7")).to_json())
+    assert spec["mapStyle"] == "__MAP_STYLE__"
