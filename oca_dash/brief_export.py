@@ -129,28 +129,29 @@ def _generated(brief: Brief) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~])")
 
 
-def md_escape(text: str) -> str:
-    """Neutralise Markdown (and raw HTML) in text that came from data or a link."""
+def email_md_escape(text: str) -> str:
+    """Neutralise Markdown (and raw HTML) in text from data or a link, escaping only what would change
+    the rendering, so the brief stays readable as plain text in an email (format.md_escape is stricter)."""
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def to_markdown(brief: Brief) -> str:
     nums, notes = numbered_notes(brief)
-    out = [f"# {md_escape(brief.title)}", "",
-           f"_Generated {_generated(brief)} from the {APP_NAME} (data vintage {md_escape(brief.data_vintage)})._", ""]
+    out = [f"# {email_md_escape(brief.title)}", "",
+           f"_Generated {_generated(brief)} from the {APP_NAME} (data vintage {email_md_escape(brief.data_vintage)})._", ""]
     for c in brief.context:
-        out += [md_escape(c), ""]
-    out += [md_escape(vintages_line(brief)), ""]
+        out += [email_md_escape(c), ""]
+    out += [email_md_escape(vintages_line(brief)), ""]
     k = 0
     for key, pts in brief.by_topic():
         out += [f"## {TOPICS[key]}", ""]
         for p in pts:
-            out.append(f"- {md_escape(p.sentence)} [{nums[brief.points.index(p)]}]")
+            out.append(f"- {email_md_escape(p.sentence)} [{nums[brief.points.index(p)]}]")
             k += 1
         out.append("")
     out += ["## Sources and notes", ""]
-    out += [f"{i}. {md_escape(n)}" for i, n in enumerate(notes, 1)]
-    out += ["", md_escape(METHOD_NOTE), ""]
+    out += [f"{i}. {email_md_escape(n)}" for i, n in enumerate(notes, 1)]
+    out += ["", email_md_escape(METHOD_NOTE), ""]
     return "\n".join(out)
 
 

@@ -6,6 +6,17 @@ import math
 
 from .indicators import INDICATORS, Indicator
 
+_MD_SPECIAL = "\\`*_{}[]()#+-.!|$~<>&:"
+
+
+def md_escape(text) -> str:
+    """Text from a URL or the data, made literal for Markdown (st.markdown, captions, tables):
+    no HTML, no Markdown syntax, no LaTeX, no autolinks; apostrophes kept as they are.
+    The one escaper of the project (ui.esc, methods.md and map_view.md_text call it)."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
 
 def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))

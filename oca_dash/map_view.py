@@ -24,6 +24,7 @@ import pandas as pd
 import pydeck as pdk
 
 from .format import fmt_moe, fmt_value
+from .format import md_escape
 from .indicators import INDICATORS
 from .levels import LEVEL_COLORS, LEVELS
 from .moe import CV_UNRELIABLE
@@ -303,12 +304,8 @@ def legend_html(title: str, legend: dict, unit: str = "towns", notes: list[str] 
 
 
 def md_text(text) -> str:
-    """Data text made inert for st.markdown (HTML and Markdown syntax escaped) without turning
-    apostrophes into entities that Markdown then shows literally (as ui.esc does: "&#x27;")."""
-    t = html.escape(str(text), quote=False)
-    for ch in "\\`*_{}[]()#+-!|$~<>":
-        t = t.replace(ch, "\\" + ch)
-    return t
+    """Data text made inert for st.markdown (see format.md_escape)."""
+    return md_escape(text)
 
 
 # -- findings ----------------------------------------------------------------------

@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import moe as M
 from .format import fmt_number, fmt_value
+from .format import md_escape
 from .indicators import DOMAINS, INDICATORS, SOURCES, UNITS, Indicator
 from .levels import LEVELS
 
@@ -35,14 +36,9 @@ GEO_WORDS = {"state": "state", "region": "planning regions", "county": "counties
              "tract": "census tracts", "senate": "Senate districts", "house": "House districts"}
 OPP_DOMAIN_TITLES = {"education": "Education", "economic": "Economic", "neighborhood": "Neighborhood and housing"}
 
-_MD_SPECIAL = "\\`*_{}[]()#+-.!|$~<>&:"
-
-
 def md(text) -> str:
-    """Text from the data, made safe and literal for st.markdown (no HTML, no Markdown, no LaTeX,
-    apostrophes kept as they are)."""
-    t = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in t)
+    """Text from the data, made safe and literal for st.markdown (see format.md_escape)."""
+    return md_escape(text)
 
 
 def wrap(text: str, width: int = 40) -> list[str]:

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from . import links
+from .format import md_escape
 from .indicators import INDICATORS, SOURCES
 from .query import DB, DatabaseError, REBUILD_HINT
 
@@ -145,9 +146,5 @@ def caption(text: str) -> None:
 
 
 def esc(text) -> str:
-    """Escape text from the URL or the data for st.markdown: Markdown's special characters and
-    angle brackets are backslash-escaped, so the text shows literally and never as markup."""
-    t = str(text)
-    for ch in "\\`*_{}[]()#+-!|$~<>":
-        t = t.replace(ch, "\\" + ch)
-    return t
+    """Escape text from the URL or the data for st.markdown (see format.md_escape)."""
+    return md_escape(text)

@@ -4,6 +4,7 @@ and CSV."""
 
 import datetime as dt
 from functools import partial
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -192,6 +193,6 @@ for title, lines, figs in pv.sections:
 st.header("Notes", anchor=False)
 st.markdown("\n".join(f"{i}. {ui.esc(n)}" for i, n in enumerate(pv.notes, 1)))
 st.markdown("**Sources**\n\n" + "\n".join(
-    f"- **{ui.esc(pub)}.** {ui.esc(ds)} ({ui.esc(vin)}).{f' [Link]({u})' if u else ''}"
+    f"- **{ui.esc(pub)}.** {ui.esc(ds)} ({ui.esc(vin)}).{f' [{ui.esc(urlsplit(u).netloc)}]({u})' if u else ''}"
     for pub, ds, vin, u in pv.sources))
 ui.caption(METHOD_NOTE)
