@@ -295,7 +295,8 @@ def figures_table(brief: TP.Brief, topic: str) -> pd.DataFrame:
 @dataclass
 class Preview:
     """The brief as the page shows it: plain text (the page escapes it)."""
-    sections: list[tuple[str, list[tuple[int, str, int]], pd.DataFrame]]  # (title, [(point no, sentence, note no)], figures)
+    # (topic title, [(point number, sentence, note number)], the figures behind the points)
+    sections: list[tuple[str, list[tuple[int, str, int]], pd.DataFrame]]
     notes: list[str]  # numbered from 1; a point's note: its sources and caveats
     sources: list[tuple[str, str, str, str]]  # (publisher, dataset, vintage, url or '')
     vintages: str  # 'Data: U.S. Census Bureau ACS (2019-2023); ...'

@@ -11,9 +11,17 @@ from .levels import LEVEL_COLORS, LEVELS
 FONT = 15
 
 
+def wrap_title(text: str, width: int = 44) -> list[str] | str:
+    """Vega titles do not wrap: split a long finding into lines so a phone shows all of it."""
+    import textwrap
+
+    lines = textwrap.wrap(text, width)
+    return lines if len(lines) > 1 else text
+
+
 def _style(chart: alt.Chart, title: str, subtitle: str = "") -> alt.Chart:
-    t = alt.TitleParams(title, subtitle=subtitle or alt.Undefined, anchor="start", fontSize=FONT + 3,
-                        subtitleFontSize=FONT - 1)
+    t = alt.TitleParams(wrap_title(title), subtitle=wrap_title(subtitle, 70) if subtitle else alt.Undefined,
+                        anchor="start", fontSize=FONT + 3, subtitleFontSize=FONT - 1)
     return (chart.properties(title=t)
             .configure_axis(labelFontSize=FONT - 1, titleFontSize=FONT)
             .configure_legend(labelFontSize=FONT - 1, titleFontSize=FONT))

@@ -1127,6 +1127,15 @@ def _set_count_vs_state(d: _Data, tids, ind, topic, template, above: bool, prior
     N = len(have)
     if N == 0:
         return []
+    if not hits:
+        # Nothing to claim: no town's gap from the state is larger than the margins of error.
+        label = i.short_label if i.short_label else i.label
+        text = (f"None of {det} {N} towns differs significantly from the state ({fmt_value(ind, s[0])}) "
+                f"on {label.lower()} {_when(ind)}.")
+        figs = [Figure(f"Towns significantly different from the state: {i.label}", 0.0, None, STATE, s[0], ind,
+                       d.subj.name, s[1], "int")]
+        flags = [f"{i.label}: differences within the combined margins of error (90%) are not claimed"]
+        return [_point(topic, _cap(text), figs, [ind], flags, priority=priority)]
     k = W.count_of(len(hits), N, det=det)
     top = ""
     if tops:

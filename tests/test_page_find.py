@@ -69,7 +69,7 @@ def test_level_and_indicator_filters():
 def test_download_carries_source_and_vintage():
     at = run_find({"black_min": "20"})
     assert not at.exception
-    assert len(at.get("download_button")) == 1
+    assert [b.proto.label for b in at.get("download_button")].count("Download these towns (CSV)") == 1
     assert any(c.value.startswith("Source:") for c in at.caption)
 
 
