@@ -9,12 +9,17 @@ import pandas as pd
 from .levels import LEVEL_COLORS, LEVELS
 
 FONT = 15
+# Axis and legend text: 8.9:1 on white (Streamlit's Vega theme uses #808495, 3.7:1, below WCAG AA's 4.5:1).
+AXIS_TEXT = "#4a4a4a"
 
 
-def wrap_title(text: str, width: int = 44) -> list[str] | str:
-    """Vega titles do not wrap: split a long finding into lines so a phone shows all of it."""
+def wrap_title(text: str | list[str], width: int = 44) -> list[str] | str:
+    """Vega titles do not wrap: split a long finding into lines so a phone shows all of it.
+    A title already split into lines (methods.wrap) is kept as it is."""
     import textwrap
 
+    if isinstance(text, (list, tuple)):
+        return list(text) if len(text) > 1 else (text[0] if text else "")
     lines = textwrap.wrap(text, width)
     return lines if len(lines) > 1 else text
 
@@ -23,8 +28,9 @@ def _style(chart: alt.Chart, title: str, subtitle: str = "") -> alt.Chart:
     t = alt.TitleParams(wrap_title(title), subtitle=wrap_title(subtitle, 70) if subtitle else alt.Undefined,
                         anchor="start", fontSize=FONT + 3, subtitleFontSize=FONT - 1)
     return (chart.properties(title=t)
-            .configure_axis(labelFontSize=FONT - 1, titleFontSize=FONT)
-            .configure_legend(labelFontSize=FONT - 1, titleFontSize=FONT))
+            .configure_axis(labelFontSize=FONT - 1, titleFontSize=FONT, labelColor=AXIS_TEXT, titleColor=AXIS_TEXT)
+            .configure_legend(labelFontSize=FONT - 1, titleFontSize=FONT, labelColor=AXIS_TEXT,
+                              titleColor=AXIS_TEXT))
 
 
 def grouped_shares(df: pd.DataFrame, title: str, subtitle: str = "") -> alt.Chart:

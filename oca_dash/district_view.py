@@ -11,6 +11,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from . import links
+
 CHAMBERS = {"senate": "Senate", "house": "House"}
 CHAMBER_NOUNS = {"senate": "Senate districts", "house": "House districts"}
 PREFIX = {"senate": "S", "house": "H"}
@@ -57,8 +59,7 @@ def parse_district(raw, known_ids, default: str = DEFAULT_DISTRICT) -> tuple[str
         top = max((int(k[1:]) for k in known if k.startswith(PREFIX[c])), default=0)
         return default, (f"Connecticut has {top} {CHAMBER_NOUNS[c]} (1 to {top}); the link asked for number {n}. "
                          f"Showing {label_short(default)} instead.")
-    shown = " ".join(str(raw).split())
-    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    shown = links._show(raw)
     return default, (f"The link asked for a district called “{shown}”, which is not a Connecticut State Senate or "
                      f"House district. Showing {label_short(default)} instead.")
 

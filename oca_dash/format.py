@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from .indicators import INDICATORS, Indicator
 
@@ -16,6 +17,17 @@ def md_escape(text) -> str:
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?i:(?<=www))(?=\.)|(?<=@)(?!\u2060)")
+
+
+def no_autolink(text) -> str:
+    """Text quoted from a link, made unable to turn into a live link. Streamlit's Markdown (remark-gfm)
+    links 'https://…', 'www.…' and 'name@host.tld' found in plain text after escapes are resolved, so
+    md_escape cannot stop it; an invisible word joiner (U+2060) inside each such pattern does. Use it on
+    text from the URL, not on the app's own source addresses (which should stay links)."""
+    return _AUTOLINK.sub("\u2060", "" if text is None else str(text))
 
 
 def _missing(x) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .format import no_autolink
+
 MAX_PARAM_CHARS = 2000  # longer values are treated as garbage
 
 
@@ -25,9 +27,9 @@ def _clean(s) -> str:
 
 
 def _show(s: str, n: int = 40) -> str:
-    """A bad value quoted back to the user, shortened (the page escapes it)."""
+    """A bad value quoted back to the user, shortened and never a live link (the page escapes it)."""
     s = " ".join(str(s).split())
-    return s if len(s) <= n else s[: n - 1] + "…"
+    return no_autolink(s if len(s) <= n else s[: n - 1] + "…")
 
 
 def split_list(raw_values) -> list[str]:

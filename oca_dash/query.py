@@ -37,6 +37,9 @@ def _ident(indicator_id: str) -> str:
 class DB:
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path or os.environ.get(DB_ENV) or DEFAULT_DB)
+        if self.path.is_dir():
+            raise DatabaseError(f"{self.path} is a folder, not the database file (set {DB_ENV} to the .duckdb file "
+                                f"itself, e.g. data/oca.duckdb). {REBUILD_HINT}")
         if not self.path.is_file():
             raise DatabaseError(f"The database file {self.path} does not exist. {REBUILD_HINT}")
         try:

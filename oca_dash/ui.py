@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from . import links
-from .format import md_escape
+from .format import md_escape, no_autolink
 from .indicators import INDICATORS, SOURCES
 from .query import DB, DatabaseError, REBUILD_HINT
 
@@ -88,7 +88,8 @@ def show_notices(notices) -> None:
 
 
 def check_vintage() -> None:
-    show_notices([links.vintage_notice(qp("v"), db().vintage)])
+    note = links.vintage_notice(qp("v"), db().vintage)  # quotes the link's text: escaped
+    show_notices([esc(note)] if note else [])
 
 
 # -- page furniture ------------------------------------------------------------------
@@ -109,6 +110,9 @@ BASE_CSS = """
 <style>
 [data-testid="stMetricValue"] { font-size: 2rem; }
 .src { color: #4a4a4a; font-size: 0.85rem; }
+/* Keyboard focus: Streamlit draws its navigation links and st.page_link without a focus indicator. */
+[data-testid="stTopNavLink"]:focus-visible, [data-testid="stSidebarNavLink"]:focus-visible,
+[data-testid="stPageLink-NavLink"]:focus-visible { outline: 3px solid #1b5e91; outline-offset: 2px; border-radius: 4px; }
 @media (max-width: 640px) { h1 { font-size: 1.7rem !important; } }
 </style>
 """
@@ -146,5 +150,6 @@ def caption(text: str) -> None:
 
 
 def esc(text) -> str:
-    """Escape text from the URL or the data for st.markdown (see format.md_escape)."""
-    return md_escape(text)
+    """Escape text from the URL or the data for st.markdown (see format.md_escape); addresses in it
+    ('https://…', 'www.…', 'a@b.c') stay text, not live links (format.no_autolink)."""
+    return md_escape(no_autolink(text) if isinstance(text, str) else text)

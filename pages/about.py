@@ -5,6 +5,7 @@ import streamlit as st
 
 from oca_dash import methods as T
 from oca_dash import ui
+from oca_dash.format import no_autolink
 
 db = ui.db()
 q = T.clean_query(ui.qp("q"))
@@ -52,7 +53,7 @@ with ui.controls():
 ui.share_url({"q": q})
 found, view, sections = _found(q)
 if q:
-    st.markdown(f"**{len(found)} of {len(cat)} indicators** match “{T.md(q)}”.")
+    st.markdown(f"**{len(found)} of {len(cat)} indicators** match “{T.md(no_autolink(q))}”.")
 if len(found):
     st.dataframe(view, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(view)),
                  column_config={"Definition": st.column_config.TextColumn(width="large"),

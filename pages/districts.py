@@ -17,7 +17,7 @@ def _districts():
 dists = _districts()
 did, note = D.parse_district(ui.qp("district"), dists["district_id"])
 ui.check_vintage()
-ui.show_notices([note])
+ui.show_notices([ui.esc(note)] if note else [])
 by_id = dists.set_index("district_id")
 
 with ui.controls():

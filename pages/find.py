@@ -78,7 +78,9 @@ def widget(fn, key, url_value, *args, **kw):
 
 
 st.title("Find towns")
-result_box = st.container()  # the finding goes above the filters, so a shared link reads first
+result_box = st.container(key="find_result")  # the finding goes above the filters, so a shared link reads first
+# The result line is an h2, right after the h1 (axe heading-order), drawn at an h3's size.
+st.html("<style>.st-key-find_result h2 { font-size: 1.75rem !important; padding: .75rem 0 1rem 0; }</style>")
 with ui.controls():
     st.caption("Every filter is optional; the towns must pass all that are set. Shares are percents of residents.")
     c1, c2, c3 = st.columns(3)
@@ -163,7 +165,7 @@ words = find.describe(f, regions, label)
 line = find.summary(res, frame)
 
 with result_box:
-    st.subheader(line, anchor=False)
+    st.header(line, anchor=False)
     st.markdown("**Filters:** " + (ui.esc("; ".join(words)) if words else "none (all 169 towns)"))
     ui.show_notices([find.unknown_note(res)])
 

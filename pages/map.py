@@ -15,7 +15,9 @@ CHOICES = [LEVEL] + IDS
 # Map height by device, and the width x height the state is fitted into: the whole state on first sight.
 # The server does not know the browser's width; phones are told by their user agent.
 SIZES = {"desk": (560, 800, 560), "present": (640, 860, 640), "phone": (None, 350, None)}
-FINDING_CSS = "<style>@media (max-width: 640px) { .st-key-finding h4 { font-size: 1.2rem !important; } }</style>"
+# The finding is an h2 (after the h1 title; axe heading-order), drawn at the size of an h4.
+FINDING_CSS = ("<style>.st-key-finding h2 { font-size: 1.5rem !important; padding: .5rem 0 1rem 0; }\n"
+               "@media (max-width: 640px) { .st-key-finding h2 { font-size: 1.2rem !important; } }</style>")
 PRESENT_FIX = """<style>
 h1 span, h2 span, h3 span, h4 span { font-size: inherit !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 3rem !important; }
@@ -177,7 +179,7 @@ if clicked:
     st.switch_page("pages/town.py", query_params={"town": clicked, "idx": idx})
 
 with st.container(key="finding"):
-    st.markdown(f"#### {mv.md_text(finding)}")
+    st.markdown(f"## {mv.md_text(finding)}")
 ui.caption(source)
 
 if ind != LEVEL:

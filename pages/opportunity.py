@@ -12,7 +12,7 @@ db = ui.db()
 idx, note_idx = links.parse_choice(ui.qp("idx"), INDEX_NAMES, DEFAULT_INDEX, "opportunity index")
 group, note_group = links.parse_choice(ui.qp("group"), list(O.GROUPS), O.DEFAULT_GROUP, "group")
 ui.check_vintage()
-ui.show_notices([note_idx, note_group])
+ui.show_notices([ui.esc(n) for n in (note_idx, note_group) if n])
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

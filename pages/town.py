@@ -11,7 +11,7 @@ names = ui.town_names()
 town, note_town = links.parse_town(ui.qp("town"), names, default="Hartford")
 idx, note_idx = links.parse_choice(ui.qp("idx"), INDEX_NAMES, DEFAULT_INDEX, "opportunity index")
 ui.check_vintage()
-ui.show_notices([note_town, note_idx])
+ui.show_notices([ui.esc(n) for n in (note_town, note_idx) if n])
 
 indices = db.opportunity_indices().set_index("index_name")
 title_slot = st.empty()  # the town's name heads the page, above the controls

@@ -5,8 +5,6 @@ notices, not tracebacks; the downloads are there; the Town, Compare and Find pag
 from __future__ import annotations
 
 import re
-import statistics
-import time
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -224,18 +222,6 @@ def test_no_topic_chosen_says_so():
     at.get("button_group")[1].set_value([]).run()
     assert not at.exception and "Choose at least one topic" in notices(at)
 
-
-def test_rerun_is_fast():
-    for params in ({"town": "West Hartford"}, {"district": "S05"},
-                   {"set": "Darien,Westport,Greenwich,New Canaan,Wilton", "desc": "x"}):
-        at = run_brief(params)
-        times = []
-        for _ in range(7):
-            t0 = time.perf_counter()
-            at.run()
-            times.append(time.perf_counter() - t0)
-        assert not at.exception
-        assert statistics.median(times) < 0.15, (params, times)
 
 
 # -- the Talking-points block on the other pages --------------------------------------------------------------

@@ -35,7 +35,7 @@ def result_table(at):
 def test_no_filter_lists_all_169_towns():
     at = run_find({})
     assert not at.exception and not at.info
-    assert at.subheader[0].value.startswith("All 169 towns: together ")
+    assert at.header[0].value.startswith("All 169 towns: together ")
     assert len(result_table(at)) == 169
     assert len(at.get("deck_gl_json_chart")) == 1
 
@@ -48,7 +48,7 @@ def test_link_filters_match_the_database():
                "AND w.population >= 5000 ORDER BY t.town")
     table = result_table(at)
     assert list(table["Town"]) == list(want["town"])
-    line = at.subheader[0].value
+    line = at.header[0].value
     assert line.startswith(f"{len(want)} towns match: together {want['population'].sum():,.0f} residents, "
                            f"{want['pop_white_nh'].sum() / want['population'].sum():.0%} White")
     # the widgets show what the link asked for
@@ -76,7 +76,7 @@ def test_download_carries_source_and_vintage():
 def test_no_match_says_so():
     at = run_find({"pop_min": "4000000"})
     assert not at.exception
-    assert at.subheader[0].value == "No town matches these filters."
+    assert at.header[0].value == "No town matches these filters."
     assert not at.get("deck_gl_json_chart")
 
 
@@ -86,7 +86,7 @@ def test_garbage_gives_notices_and_no_exception(bad):
                   | {"v": "1999"})
     assert not at.exception
     assert len(at.info) >= 5 and all(len(i.value) < 500 for i in at.info)
-    assert at.subheader[0].value.startswith("All 169 towns")
+    assert at.header[0].value.startswith("All 169 towns")
     assert "<script>" not in " ".join(m.value for m in at.markdown)
 
 
@@ -94,4 +94,4 @@ def test_min_above_max_is_ignored_with_a_notice():
     at = run_find({"poc_min": "60", "poc_max": "10"})
     assert not at.exception
     assert any("above the maximum" in i.value for i in at.info)
-    assert at.subheader[0].value.startswith("All 169 towns")
+    assert at.header[0].value.startswith("All 169 towns")
