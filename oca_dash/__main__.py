@@ -70,6 +70,11 @@ def _brief(args) -> int:
     from pathlib import Path
 
     def fail(msg: str, code: int = 2) -> int:
+        # The message may quote what was typed: control and format characters (terminal escapes, RTL
+        # overrides) are shown as escapes, not sent to the terminal.
+        import unicodedata
+
+        msg = "".join(ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else ascii(ch)[1:-1] for ch in str(msg))
         print(f"brief: {msg}", file=sys.stderr)
         return code
 
@@ -81,6 +86,7 @@ def _brief(args) -> int:
         return fail(f"unknown format {args.format!r}; use one of {', '.join(BRIEF_FORMATS)}.")
 
     from . import brief_export as BE
+    from . import brief_view as BV
     from . import talking_points as TP
     from .levels import DEFAULT_INDEX
     from .query import DB, DatabaseError
@@ -94,7 +100,7 @@ def _brief(args) -> int:
         if args.set_towns is not None and not set_towns:
             return fail("--set needs at least one town name.")
         brief = TP.brief_for(db, town=args.town, towns=args.towns, district=args.district, set_towns=set_towns,
-                             set_description=args.description, topics=args.topics, idx=args.index or DEFAULT_INDEX)
+                             set_description=BV.clean_desc(args.description), topics=args.topics, idx=args.index or DEFAULT_INDEX)
     except TP.UnknownPlace as e:
         return fail(str(e))
     if not brief.points:

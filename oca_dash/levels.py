@@ -2,9 +2,9 @@
 
 LEVELS = ("Very Low", "Low", "Moderate", "High", "Very High")
 
-# A colour-blind-safe diverging scale (ColorBrewer PuOr, 5 classes; purple = low, orange = high
-# is avoided in favour of purple -> teal?). We use ColorBrewer "BrBG"-like ends chosen from the
-# Okabe-Ito-safe family: distinguishable in deuteranopia, protanopia and tritanopia simulations.
+# ColorBrewer PRGn (purple = low, green = high) with a grey middle. Checked in tests/test_palette.py:
+# every pair stays apart (CIEDE2000 >= 15) under Machado et al. (2009) protanopia, deuteranopia and
+# tritanopia simulations, and lightness falls away from Moderate on both sides.
 LEVEL_COLORS = {
     "Very Low": "#762a83",
     "Low": "#af8dc3",

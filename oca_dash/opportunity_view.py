@@ -31,7 +31,7 @@ RACE_MOE_IND = {lab: ind for lab, _, ind in GROUPS.values()} | {ALL: "population
 GROUP_NOTE = ("Black, Asian and White mean non-Hispanic residents of that race alone; Latino means Hispanic or "
               "Latino residents of any race.")
 NO_LEVEL = "No score"
-NO_LEVEL_COLOR = "#bdbdbd"
+NO_LEVEL_COLOR = "#8c8c8c"  # the map page's no-data grey, well apart from Moderate
 
 
 # -- loading -------------------------------------------------------------------------

@@ -24,6 +24,9 @@ REBUILD_HINT = ("Rebuild it with `make build` (or `python -m oca_dash build --ra
 REQUIRED_TABLES = {"towns", "tracts", "indicator_values", "indicators", "sources", "build_info"}
 
 
+_HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers
+
+
 class DatabaseError(Exception):
     """The database file is missing, unreadable, or not one this code can use."""
 
@@ -46,13 +49,23 @@ class DB:
             self._con = duckdb.connect(str(self.path), read_only=True)
             tables = {r[0] for r in self._con.execute(
                 "SELECT table_name FROM information_schema.tables").fetchall()}
+            block_size, blocks = self._con.execute(
+                "SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
         except duckdb.Error as e:
             raise DatabaseError(
                 f"The database file {self.path} cannot be opened by DuckDB {duckdb.__version__} "
                 f"(it may be truncated, corrupt, or written by another DuckDB version): {e}. {REBUILD_HINT}"
             ) from e
+        # A file cut short after its header still opens; its tables then fail one by one, mid-page. The
+        # file is three 4 KiB headers and then its blocks, so a shorter file has lost some of them.
+        need, size = _HEADER_BYTES + int(blocks) * int(block_size), self.path.stat().st_size
+        if size < need:
+            self._con.close()
+            raise DatabaseError(f"The database file {self.path} is truncated: it has {size:,} bytes, its header "
+                                f"says {need:,}. {REBUILD_HINT}")
         missing = REQUIRED_TABLES - tables
         if missing:
+            self._con.close()
             raise DatabaseError(f"The database file {self.path} lacks tables {sorted(missing)}. {REBUILD_HINT}")
         self._local = threading.local()
         self.info = dict(self._con.execute("SELECT key, value FROM build_info").fetchall())

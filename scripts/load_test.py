@@ -65,8 +65,84 @@ H1_IS_JS = """(w) => { const h = document.querySelector('[data-testid="stMain"] 
   return !!h && h.innerText.trim() === w; }"""
 H1_STARTS_JS = """(w) => { const h = document.querySelector('[data-testid="stMain"] h1');
   return !!h && h.innerText.trim().startsWith(w); }"""
+# Streamlit's frontend first asks for its health and host-config under the page's own path (a deep link
+# like /town may sit under a base path) and gets 404 before it asks at the root: expected, not counted.
+PROBE = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
 MAIN_HAS_JS = """(w) => { const m = document.querySelector('[data-testid="stMain"]');
   return !!m && m.innerText.includes(w); }"""
+
+
+# -- the server's own account of its script runs ---------------------------------------------------
+
+# Put on the server's PYTHONPATH as sitecustomize.py (the app is not changed): every script run's wall
+# time, the CPU its thread used, and the time every garbage collection took (gc.callbacks), one line each
+# in the file named by OCA_LOAD_TEST_RUNLOG. A run's wall time minus its CPU time is time spent waiting
+# (for the GIL, for a CPU, for the database).
+SITECUSTOMIZE = r'''
+import os, threading, time, gc
+_path = os.environ.get("OCA_LOAD_TEST_RUNLOG")
+if _path:
+    _lock = threading.Lock()
+    def _log(line):
+        with _lock, open(_path, "a") as fh:
+            fh.write(line + "\n")
+    _gc_t0 = {}
+    def _gc_cb(phase, info):
+        if phase == "start":
+            _gc_t0[threading.get_ident()] = time.perf_counter()
+        else:
+            t0 = _gc_t0.pop(threading.get_ident(), None)
+            if t0 is not None:
+                _log(f"gc {time.time():.3f} {time.perf_counter() - t0:.5f} {info.get('generation')}")
+    gc.callbacks.append(_gc_cb)
+    try:
+        from streamlit.runtime.scriptrunner import script_runner as _sr
+        _orig = _sr.ScriptRunner._run_script
+        def _run_script(self, rerun_data):
+            t0, c0 = time.perf_counter(), time.thread_time()
+            try:
+                return _orig(self, rerun_data)
+            finally:
+                _log(f"run {time.time():.3f} {time.perf_counter() - t0:.5f} {time.thread_time() - c0:.5f}")
+        _sr.ScriptRunner._run_script = _run_script
+    except Exception as e:  # a different Streamlit: no run times, the load test still runs
+        _log(f"error {e!r}")
+'''
+
+
+def instrument_server(tmpdir: Path) -> Path:
+    """Write the sitecustomize above; set PYTHONPATH and the log path for the server to inherit."""
+    tmpdir.mkdir(parents=True, exist_ok=True)
+    (tmpdir / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    log = tmpdir / "runs.log"
+    log.write_text("")
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(tmpdir)] + [p for p in [os.environ.get("PYTHONPATH")] if p])
+    os.environ["OCA_LOAD_TEST_RUNLOG"] = str(log)
+    return log
+
+
+def read_runlog(log: Path, since: float, until: float) -> dict:
+    """Script runs and garbage collections the server logged between two wall-clock times."""
+    runs, cpu, gcs, gc2 = [], [], [], []
+    try:
+        lines = log.read_text().splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        f = line.split()
+        if len(f) < 4 or f[0] not in ("run", "gc") or not since <= float(f[1]) <= until:
+            continue
+        if f[0] == "run":
+            runs.append(float(f[2]))
+            cpu.append(float(f[3]))
+        elif f[0] == "gc":
+            gcs.append(float(f[2]))
+            if f[3] == "2":
+                gc2.append(float(f[2]))
+    return {"runs": len(runs), "run_p50": pct(runs, 50), "run_p95": pct(runs, 95), "run_max": max(runs, default=None),
+            "run_cpu_p50": pct(cpu, 50), "run_cpu_p95": pct(cpu, 95), "run_cpu_total": sum(cpu),
+            "gc_count": len(gcs), "gc_seconds": sum(gcs), "gc_full_count": len(gc2), "gc_full_seconds": sum(gc2),
+            "gc_full_p50": pct(gc2, 50), "gc_full_max": max(gc2, default=None)}
 
 
 # -- the server's memory ---------------------------------------------------------------------------
@@ -286,7 +362,7 @@ async def run_session(browser, app, plan: Plan, vintage: str, timeout: float, st
     # the browser's part before the request, the server's part, and the browser's drawing after.
     events: list[tuple[float, str]] = []
     page.on("websocket", lambda ws: watch_websocket(ws, events))
-    page.on("response", lambda r: r.status >= 400 and res.http_errors.append(
+    page.on("response", lambda r: r.status >= 400 and not PROBE.search(r.url) and res.http_errors.append(
         f"{r.status} {r.request.method} {r.url.split(str(app.port), 1)[-1][:120]}"))
 
     async def step(name, coro_fn):
@@ -517,6 +593,8 @@ def main(argv=None) -> int:
     ap.add_argument("--profile", metavar="PATH",
                     help="sample the server with py-spy during round 1 and write collapsed stacks to PATH "
                          "(needs py-spy; prints the functions where the server spent its time)")
+    ap.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
+                    help="a Streamlit option for the server, e.g. runner.postScriptGC=false (repeatable)")
     ap.add_argument("--seed", type=int, default=2023, help="random seed for the towns")
     ap.add_argument("--out", default="/tmp/oca_load_test.json", help="where to write the JSON results")
     ap.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
@@ -543,6 +621,15 @@ def main(argv=None) -> int:
     def left():
         return deadline - time.monotonic()
 
+    from streamlit import config as st_config
+
+    options = st_config.get_config_options()
+    for kv in args.config:
+        key, _, value = kv.partition("=")
+        if key not in options or not value:
+            ap.error(f"--config {kv!r}: not KEY=VALUE with a Streamlit option (e.g. runner.postScriptGC=false)")
+        os.environ[options[key].env_var] = value
+    runlog = instrument_server(Path("/tmp") / f"oca_load_test_{os.getpid()}")
     with bu.AppServer(log_path=Path("/tmp") / f"oca_load_test_streamlit_{os.getpid()}.log") as app:
         pid = app.proc.pid
         print(f"server pid {pid} at {app.url('/')}; log {app.log_path}", flush=True)
@@ -558,7 +645,7 @@ def main(argv=None) -> int:
             plans = make_plans(args.sessions, names, typable, expect_filter, rng)
             rest = tree_rss(pid)
             m_before = metrics(app)
-            cpu0, sys0, load0 = tree_cpu(pid), busy_cpu(), os.getloadavg()[0]
+            cpu0, sys0, load0, wall0 = tree_cpu(pid), busy_cpu(), os.getloadavg()[0], time.time()
             print(f"round {rnd}: {args.sessions} sessions; server RSS at rest {rest / MB:.0f} MB", flush=True)
             spy = start_profile(pid, args.profile) if (args.profile and rnd == 1) else None
             with Sampler(pid) as s, Renicer(args.browser_nice):
@@ -570,6 +657,7 @@ def main(argv=None) -> int:
                     results, wall, timed_out = [], args.max_seconds, True
                 m_peak = metrics(app)  # sessions just closed: the disconnected ones are still held
             cpu, sys_cpu, load1 = tree_cpu(pid) - cpu0, busy_cpu() - sys0, os.getloadavg()[0]
+            server_runs = read_runlog(runlog, wall0, time.time())
             if spy:
                 report["profile_top"] = stop_profile(spy, args.profile)
             time.sleep(min(args.settle, max(0, left())))
@@ -579,6 +667,7 @@ def main(argv=None) -> int:
             rd = {"round": rnd, "timed_out": timed_out, "wall_seconds": wall, "server_cpu_seconds": cpu,
                   "server_cpu_share": cpu / (wall * (os.cpu_count() or 1)) if wall else None,
                   "machine_busy_cpu_seconds": sys_cpu, "loadavg_1min_before": load0, "loadavg_1min_after": load1,
+                  "server_runs": server_runs,
                   "rss_rest_mb": rest / MB, "rss_peak_mb": s.peak / MB, "rss_after_mb": after / MB,
                   "mb_per_session": (s.peak - rest) / MB / args.sessions,
                   "metrics_before": m_before, "metrics_at_end": m_peak, "metrics_after": m_after,
@@ -642,6 +731,16 @@ def main(argv=None) -> int:
               f"{rd['mb_per_session']:11.1f} {rd['wall_seconds']:7.0f} {rd['server_cpu_seconds']:13.0f} "
               f"{rd['machine_busy_cpu_seconds']:14.0f} {rd['loadavg_1min_before']:5.1f} "
               f"{rd['server_sessions_opened']:13d} {(cd or 0) / MB:14.1f}")
+    print(f"\nthe server's own account (every script run of every session; wall time includes waiting for the "
+          f"GIL and a CPU):")
+    print(f"{'round':>5s} {'runs':>5s} {'run p50':>8s} {'run p95':>8s} {'run max':>8s} {'CPU p50':>8s} "
+          f"{'full GCs':>9s} {'GC p50':>7s} {'GC max':>7s} {'GC total s':>11s}")
+    g = (lambda x, k=1000: f"{x * k:.0f}" if x is not None else "—")
+    for rd in rounds:
+        sr = rd["server_runs"]
+        print(f"{rd['round']:>5d} {sr['runs']:>5d} {g(sr['run_p50']):>6s}ms {g(sr['run_p95']):>6s}ms "
+              f"{g(sr['run_max']):>6s}ms {g(sr['run_cpu_p50']):>6s}ms {sr['gc_full_count']:>9d} "
+              f"{g(sr['gc_full_p50']):>5s}ms {g(sr['gc_full_max']):>5s}ms {sr['gc_seconds']:11.1f}")
     print()
     w = max(len(c[0]) for c in checks) if checks else 10
     for what, value, target, ok in checks:
