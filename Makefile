@@ -31,5 +31,9 @@ bench: $(BIN)/.dev            ## run the benchmarks; results go in docs/PERFORMA
 bench-app: $(BIN)/.dev        ## page rerun times, map bytes, first load of a shared link in Chromium
 	$(BIN)/python scripts/bench_app.py
 
+.PHONY: load
+load: $(BIN)/.dev             ## 20 concurrent browser sessions on one server: success, step times, memory (~20 min)
+	$(BIN)/python scripts/load_test.py --out /tmp/oca_load_test.json
+
 clean:
 	rm -rf $(VENV)

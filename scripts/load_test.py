@@ -190,6 +190,9 @@ def start_profile(pid: int, path: str):
     import subprocess
 
     exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(exe).exists():
+        print("--profile: py-spy is not installed (pip install py-spy); no profile taken", file=sys.stderr)
+        return None
     return subprocess.Popen([exe, "record", "--pid", str(pid), "--format", "raw", "--rate", "50",
                              "--output", path, "--nonblocking"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
