@@ -1,11 +1,10 @@
-"""Load test: many people using one app process at once, in real browsers.
+"""Load test: many people using one app process at once, in real browsers (or over the protocol).
 
     python scripts/load_test.py [--sessions 20] [--rounds 2] [--timeout 60] [--max-seconds 900] [--out PATH]
+                                [--client browser|protocol] [--think S] [--config runner.postScriptGC=false]
 
 Starts `streamlit run app.py` headless on a free 127.0.0.1 port (tests/browser_util.AppServer), then
-drives `--sessions` concurrent browser sessions (Playwright's async API, Debian's Chromium; one browser
-context per session, contexts spread over `--browsers` browser processes) through the path a
-legislator's staffer or an advocate takes:
+drives `--sessions` concurrent sessions through the path a legislator's staffer or an advocate takes:
 
   open_link       goto /town?town=<A>&v=<vintage>               ready when the title is A
   switch_town     type <B> in the Town box, Enter (timed)       ready when the title is B
@@ -14,20 +13,33 @@ legislator's staffer or an advocate takes:
   brief_open      goto /brief?town=<B>&v=<vintage>              ready when the title is "Talking points: B"
   brief_download  click "Word (.docx)"                          done when the .docx is saved (a zip, named B)
 
-Every session has its own towns (A, B, C, D drawn at random, no town used twice in a round). A step's time
-runs from the action to the page being ready: the app's script finished (data-test-script-state
-notRunning), the status widget gone, the expected text present, and no error box (stException). A step
-that times out or shows an error box fails; the session goes on with its next step.
+Every session has its own towns (A, B, C, D drawn at random, no town used twice in a round).
+
+--client browser (the default): one Playwright browser context per session (async API, Debian's Chromium,
+contexts spread over `--browsers` processes). A step's time runs from the action to the page being ready:
+the script finished (data-test-script-state notRunning), the status widget gone, the expected text
+present, and no error box (stException). The websocket's frames split it into the browser's part before
+it asks the server (loading the frontend), the server's part (request -> script_finished), and drawing.
+The browsers run on this machine: with 2 cores, 20 Chromium pages take nearly all the CPU (each draws Vega
+charts and the Find page's WebGL map in software), so here the step times mostly measure the browsers.
+They are held at nice 19 (`--browser-nice`) so the server gets the CPU first, as it would if they were
+on the users' own machines; other processes on the machine still compete.
+
+--client protocol: the same path spoken over Streamlit's websocket protocol with no browser (BackMsg
+rerun_script with the URL's page and query, the Town box's new value as a widget state, the deferred
+download as a backend operation, then the file over HTTP). A step's time is the server's whole answer:
+this is the server's capacity, without the browsers' CPU.
+
+The server is instrumented without changing the app: a sitecustomize.py on its PYTHONPATH logs every
+script run's wall and CPU time and every garbage collection. `--config KEY=VALUE` passes Streamlit
+options to the server (e.g. runner.postScriptGC=false); `--profile PATH` samples it with py-spy.
 
 Memory: RSS of the server's process tree (psutil), sampled every 0.2 s: at rest before (after one warm-up
 visit to each page and `--settle` seconds), the peak during the sessions, and `--settle` seconds after
-every browser context has closed. Memory per session = (peak - rest) / sessions. The whole load runs
-`--rounds` times on the same server; the second peak should be within 10% of the first (no leak).
-Streamlit's /_stcore/metrics gives the active sessions and the bytes held by st.cache_data.
-
-Note that the browsers run on the same machine as the server: with 2 cores, 20 Chromium pages compete
-with the server for CPU, so the step times here are pessimistic. The server's own CPU seconds per round
-are reported, so the server's share can be told from the browsers'.
+every session has closed. Memory per session = (peak - rest) / sessions. The whole load runs `--rounds`
+times on the same server; the second peak should be within 10% of the first (no leak). Streamlit's
+/_stcore/metrics gives the active sessions and the bytes held by st.cache_data. A closed session is kept
+for server.disconnectedSessionTTL (120 s), so "after" still holds the sessions of the round.
 
 Targets (2 cores): every session succeeds; p95 of every step < 2 s; < 40 MB per session.
 Prints a table, writes the results as JSON (`--out`, default /tmp/oca_load_test.json). Exits 0 whatever
@@ -43,7 +55,6 @@ import json
 import os
 import random
 import re
-import statistics
 import sys
 import threading
 import time
@@ -79,13 +90,21 @@ MAIN_HAS_JS = """(w) => { const m = document.querySelector('[data-testid="stMain
 # in the file named by OCA_LOAD_TEST_RUNLOG. A run's wall time minus its CPU time is time spent waiting
 # (for the GIL, for a CPU, for the database).
 SITECUSTOMIZE = r'''
-import os, threading, time, gc
+import collections, os, threading, time, gc
 _path = os.environ.get("OCA_LOAD_TEST_RUNLOG")
 if _path:
+    # The gc callback may fire in any thread at any allocation, even inside the code below: it only
+    # appends to a deque (no lock, no I/O). Whoever gets the lock without waiting writes the lines out.
+    _lines = collections.deque()
     _lock = threading.Lock()
-    def _log(line):
-        with _lock, open(_path, "a") as fh:
-            fh.write(line + "\n")
+    def _flush():
+        if _lock.acquire(blocking=False):
+            try:
+                with open(_path, "a") as fh:
+                    while _lines:
+                        fh.write(_lines.popleft() + "\n")
+            finally:
+                _lock.release()
     _gc_t0 = {}
     def _gc_cb(phase, info):
         if phase == "start":
@@ -93,7 +112,7 @@ if _path:
         else:
             t0 = _gc_t0.pop(threading.get_ident(), None)
             if t0 is not None:
-                _log(f"gc {time.time():.3f} {time.perf_counter() - t0:.5f} {info.get('generation')}")
+                _lines.append("gc %.3f %.5f %s" % (time.time(), time.perf_counter() - t0, info.get("generation")))
     gc.callbacks.append(_gc_cb)
     try:
         from streamlit.runtime.scriptrunner import script_runner as _sr
@@ -103,10 +122,12 @@ if _path:
             try:
                 return _orig(self, rerun_data)
             finally:
-                _log(f"run {time.time():.3f} {time.perf_counter() - t0:.5f} {time.thread_time() - c0:.5f}")
+                _lines.append("run %.3f %.5f %.5f" % (time.time(), time.perf_counter() - t0, time.thread_time() - c0))
+                _flush()
         _sr.ScriptRunner._run_script = _run_script
     except Exception as e:  # a different Streamlit: no run times, the load test still runs
-        _log(f"error {e!r}")
+        _lines.append("error %r" % (e,))
+        _flush()
 '''
 
 
@@ -424,6 +445,180 @@ async def run_session(browser, app, plan: Plan, vintage: str, timeout: float, st
     return res
 
 
+# -- one session, as Streamlit's own protocol (no browser) -------------------------------------------
+
+class ProtocolPage:
+    """One page load over Streamlit's websocket protocol, as the browser does it (BackMsg rerun_script
+    with the URL's path and query; ForwardMsgs back until script_finished), with no browser: what the
+    server does for a user, without a browser's CPU on this machine."""
+
+    def __init__(self, app, timeout: float):
+        self.app, self.timeout = app, timeout
+        self.ws = None
+        self.page_hash = self.session_id = ""
+        self.reset()
+
+    def reset(self):
+        self.h1, self.headings, self.exception = None, [], None
+        self.selectboxes, self.downloads = {}, {}
+
+    async def open(self, path: str):
+        from websockets.asyncio.client import connect
+
+        if self.ws is not None:
+            await self.ws.close()
+        self.ws = await connect(f"ws://127.0.0.1:{self.app.port}/_stcore/stream", subprotocols=["streamlit"],
+                                origin=f"http://127.0.0.1:{self.app.port}", max_size=None, open_timeout=self.timeout)
+        page, _, query = path.lstrip("/").partition("?")
+        await self.run(page, query)
+
+    async def run(self, page: str, query: str, widgets: dict | None = None):
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg()
+        rs = msg.rerun_script
+        rs.query_string = query
+        rs.page_name = page if not self.page_hash else ""
+        rs.page_script_hash = self.page_hash
+        ci = rs.context_info
+        ci.timezone, ci.locale, ci.url, ci.color_scheme = "UTC", "en-US", self.app.url("/" + page), "light"
+        for wid, value in (widgets or {}).items():
+            w = rs.widget_states.widgets.add()
+            w.id, w.string_value = wid, value
+        self.reset()
+        await self.ws.send(msg.SerializeToString())
+        await self._until(lambda fm: fm.WhichOneof("type") == "script_finished" and fm.script_finished == 0)
+        if self.exception:
+            raise AssertionError("stException: " + self.exception[:300])
+
+    async def download(self, label: str) -> bytes:
+        """Click a download button whose data is built on click: the backend operation, then the file."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        file_id = self.downloads.get(label)
+        if not file_id:
+            raise AssertionError(f"no deferred download button {label!r}")
+        msg = BackMsg()
+        msg.backend_operation_request.request_id = rid = f"r{time.monotonic_ns()}"
+        msg.backend_operation_request.session_id = self.session_id
+        msg.backend_operation_request.deferred_file.file_id = file_id
+        await self.ws.send(msg.SerializeToString())
+        fm = await self._until(lambda fm: fm.WhichOneof("type") == "backend_operation_response"
+                               and fm.backend_operation_response.request_id == rid)
+        r = fm.backend_operation_response
+        if r.error_msg:
+            raise AssertionError(f"download failed on the server: {r.error_msg}")
+        url = r.deferred_file.url
+        return await asyncio.to_thread(self._get, self.app.url(url if url.startswith("/") else "/" + url))
+
+    def _get(self, url: str) -> bytes:
+        with urllib.request.urlopen(url, timeout=self.timeout) as resp:
+            return resp.read()
+
+    async def _until(self, done):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        deadline = time.monotonic() + self.timeout
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(), max(0.1, deadline - time.monotonic()))
+            if isinstance(raw, str):
+                continue
+            fm = ForwardMsg.FromString(raw)
+            kind = fm.WhichOneof("type")
+            if kind == "new_session":
+                self.page_hash = fm.new_session.page_script_hash or self.page_hash
+                self.session_id = fm.new_session.initialize.session_id or self.session_id
+            elif kind == "navigation" and fm.navigation.page_script_hash:
+                self.page_hash = fm.navigation.page_script_hash
+            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                el = fm.delta.new_element
+                k = el.WhichOneof("type")
+                if k == "heading":
+                    body = re.sub(r"\\(.)", r"\1", el.heading.body)
+                    self.headings.append(body)
+                    if el.heading.tag == "h1":
+                        self.h1 = body
+                elif k == "exception":
+                    self.exception = el.exception.message or el.exception.type
+                elif k == "selectbox":
+                    self.selectboxes[el.selectbox.label] = el.selectbox.id
+                elif k == "download_button" and el.download_button.deferred_file_id:
+                    self.downloads[el.download_button.label] = el.download_button.deferred_file_id
+            if done(fm):
+                return fm
+
+    async def close(self):
+        if self.ws is not None:
+            await self.ws.close()
+            self.ws = None
+
+
+async def run_protocol_session(app, plan: Plan, vintage: str, timeout: float, start_delay: float,
+                               think: float = 0.0) -> SessionResult:
+    """The same path as run_session, over the protocol; a step's time is the server's whole answer."""
+    res = SessionResult(plan.n, [plan.a, plan.b, plan.c, plan.d])
+    await asyncio.sleep(start_delay)
+    pg = ProtocolPage(app, timeout)
+
+    async def step(name, coro_fn):
+        if think and res.steps:
+            await asyncio.sleep(think)
+        t0 = time.perf_counter()
+        try:
+            await coro_fn()
+            dt = time.perf_counter() - t0
+            res.steps.append(StepResult(name, True, dt, "", 0.0, dt))
+        except Exception as e:
+            msg = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:300]
+            res.steps.append(StepResult(name, False, time.perf_counter() - t0, msg))
+
+    def expect(cond, what):
+        if not cond:
+            raise AssertionError(f"expected {what}; got title {pg.h1!r}")
+
+    v = quote(vintage)
+
+    async def open_link():
+        pg.page_hash = ""
+        await pg.open(f"/town?town={quote(plan.a)}&v={v}")
+        expect(pg.h1 == plan.a, plan.a)
+
+    async def switch():
+        box = pg.selectboxes.get("Town")
+        if not box:
+            raise AssertionError("no Town box on the page")
+        await pg.run("town", f"town={quote(plan.a)}&v={v}", {box: plan.b})
+        expect(pg.h1 == plan.b, plan.b)
+
+    async def compare():
+        pg.page_hash = ""
+        towns = ",".join(quote(t) for t in (plan.b, plan.c, plan.d))
+        await pg.open(f"/compare?towns={towns}&v={v}")
+        expect((pg.h1 or "").startswith(f"{plan.b} compared with"), f"{plan.b} compared with ...")
+
+    async def filt():
+        pg.page_hash = ""
+        await pg.open(f"/find?{FILTER_QUERY}&v={v}")
+        expect(plan.expect_filter in pg.headings, plan.expect_filter)
+
+    async def brief():
+        pg.page_hash = ""
+        await pg.open(f"/brief?town={quote(plan.b)}&v={v}")
+        expect(pg.h1 == f"Talking points: {plan.b}", f"Talking points: {plan.b}")
+
+    async def download():
+        data = await pg.download("Word (.docx)")
+        if data[:2] != b"PK":
+            raise AssertionError("the download is not a .docx (zip) file")
+
+    try:
+        for name, fn in zip(STEPS, (open_link, switch, compare, filt, brief, download)):
+            await step(name, fn)
+    finally:
+        await pg.close()
+    return res
+
+
 # -- plans -------------------------------------------------------------------------------------
 
 def load_facts():
@@ -517,6 +712,13 @@ class Renicer:
 async def one_round(app, plans, vintage, args) -> tuple[list[SessionResult], float]:
     from playwright.async_api import async_playwright
 
+    if args.client == "protocol":
+        t0 = time.perf_counter()
+        spread = args.ramp / max(1, len(plans) - 1) if len(plans) > 1 else 0.0
+        results = await asyncio.gather(*[run_protocol_session(app, p, vintage, args.timeout, i * spread, args.think)
+                                         for i, p in enumerate(plans)])
+        return list(results), time.perf_counter() - t0
+
     async with async_playwright() as pw:
         browsers = [await pw.chromium.launch(executable_path=bu.CHROMIUM, args=bu.CHROMIUM_ARGS, headless=True)
                     for _ in range(max(1, args.browsers))]
@@ -532,9 +734,18 @@ async def one_round(app, plans, vintage, args) -> tuple[list[SessionResult], flo
                 await b.close()
 
 
-async def warm_up(app, vintage, timeout):
+async def warm_up(app, vintage, timeout, client="browser"):
     """One visit to each page, so imports and first-run work are not counted against the sessions."""
     from playwright.async_api import async_playwright
+
+    if client == "protocol":
+        pg = ProtocolPage(app, timeout)
+        for path in (f"/town?town=Hartford&v={vintage}", f"/compare?towns=Hartford,Avon&v={vintage}",
+                     f"/find?v={vintage}", f"/brief?town=Hartford&v={vintage}"):
+            pg.page_hash = ""
+            await pg.open(path)
+        await pg.close()
+        return
 
     async with async_playwright() as pw:
         b = await pw.chromium.launch(executable_path=bu.CHROMIUM, args=bu.CHROMIUM_ARGS, headless=True)
@@ -589,6 +800,9 @@ def main(argv=None) -> int:
     ap.add_argument("--settle", type=float, default=20.0, help="seconds of rest before measuring memory at rest")
     ap.add_argument("--ramp", type=float, default=1.0, help="seconds over which the sessions start")
     ap.add_argument("--browsers", type=int, default=2, help="Chromium processes the sessions are spread over")
+    ap.add_argument("--client", choices=("browser", "protocol"), default="browser",
+                    help="browser: real Chromium sessions (the default); protocol: the same path spoken over "
+                         "Streamlit's websocket protocol with no browser, to measure the server alone")
     ap.add_argument("--think", type=float, default=0.0, help="seconds each user pauses between steps")
     ap.add_argument("--browser-nice", type=int, default=19, choices=range(0, 20), metavar="0-19",
                     help="CPU niceness the browsers are held at (19: the server has the CPU first, as it would if "
@@ -604,7 +818,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if not 1 <= args.sessions <= 60 or not 1 <= args.rounds <= 5:
         ap.error("--sessions must be 1-60 and --rounds 1-5")
-    why = bu.browser_unavailable()
+    why = bu.browser_unavailable() if args.client == "browser" else None
     if why:
         print(why, file=sys.stderr)
         return 2
@@ -638,7 +852,7 @@ def main(argv=None) -> int:
         print(f"server pid {pid} at {app.url('/')}; log {app.log_path}", flush=True)
         time.sleep(2)
         report["rss_cold_mb"] = tree_rss(pid) / MB
-        asyncio.run(asyncio.wait_for(warm_up(app, vintage, args.timeout), timeout=max(10, left())))
+        asyncio.run(asyncio.wait_for(warm_up(app, vintage, args.timeout, args.client), timeout=max(10, left())))
         time.sleep(args.settle)
         report["rss_rest_first_mb"] = tree_rss(pid) / MB
         for rnd in range(1, args.rounds + 1):
@@ -716,7 +930,7 @@ def main(argv=None) -> int:
             f = (lambda x: f"{x:6.2f}" if x is not None else "     —")
             line += f"  {st_['ok']:>3d}/{st_['n']:<3d} {f(st_['p50'])} {f(st_['p95'])} {f(st_['max'])}"
         print(line)
-    print(f"\nthe server's part of each step (request -> script finished), and the browser's part before the request")
+    print("\nthe server's part of each step (request -> script finished), and the browser's part before the request")
     print(f"{'step':16s}" + "".join(f"  {'r%d srv p50' % rd['round']:>11s} {'p95':>6s} {'pre p50':>8s}" for rd in rounds))
     for name in STEPS:
         line = f"{name:16s}"
@@ -734,7 +948,7 @@ def main(argv=None) -> int:
               f"{rd['mb_per_session']:11.1f} {rd['wall_seconds']:7.0f} {rd['server_cpu_seconds']:13.0f} "
               f"{rd['machine_busy_cpu_seconds']:14.0f} {rd['loadavg_1min_before']:5.1f} "
               f"{rd['server_sessions_opened']:13d} {(cd or 0) / MB:14.1f}")
-    print(f"\nthe server's own account (every script run of every session; wall time includes waiting for the "
+    print("\nthe server's own account (every script run of every session; wall time includes waiting for the "
           f"GIL and a CPU):")
     print(f"{'round':>5s} {'runs':>5s} {'run p50':>8s} {'run p95':>8s} {'run max':>8s} {'CPU p50':>8s} "
           f"{'full GCs':>9s} {'GC p50':>7s} {'GC max':>7s} {'GC total s':>11s}")
@@ -749,7 +963,7 @@ def main(argv=None) -> int:
     for what, value, target, ok in checks:
         print(f"{what:{w}s}  {value:>10s}  {target:>12s}  {'ok' if ok else 'MISSED'}")
     if report.get("profile_top"):
-        print(f"\nwhere the server spent its CPU in round 1 (py-spy, share of samples, inclusive):")
+        print("\nwhere the server spent its CPU in round 1 (py-spy, share of samples, inclusive):")
         for row in report["profile_top"]:
             print(f"  {row['share']:6.1%}  {row['frame'][:150]}")
     http = [h for rd in rounds for d in rd["sessions_detail"] for h in d["http_errors"]]
