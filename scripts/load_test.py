@@ -822,9 +822,9 @@ def main(argv=None) -> int:
     if why:
         print(why, file=sys.stderr)
         return 2
-    try:
-        import psutil  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("psutil") is None:
         print("psutil is not installed (pip install -r requirements-dev.txt)", file=sys.stderr)
         return 2
 
@@ -949,7 +949,7 @@ def main(argv=None) -> int:
               f"{rd['machine_busy_cpu_seconds']:14.0f} {rd['loadavg_1min_before']:5.1f} "
               f"{rd['server_sessions_opened']:13d} {(cd or 0) / MB:14.1f}")
     print("\nthe server's own account (every script run of every session; wall time includes waiting for the "
-          f"GIL and a CPU):")
+          "GIL and a CPU):")
     print(f"{'round':>5s} {'runs':>5s} {'run p50':>8s} {'run p95':>8s} {'run max':>8s} {'CPU p50':>8s} "
           f"{'full GCs':>9s} {'GC p50':>7s} {'GC max':>7s} {'GC total s':>11s}")
     g = (lambda x, k=1000: f"{x * k:.0f}" if x is not None else "—")
