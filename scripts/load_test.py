@@ -13,7 +13,8 @@ drives `--sessions` concurrent sessions through the path a legislator's staffer 
   brief_open      goto /brief?town=<B>&v=<vintage>              ready when the title is "Talking points: B"
   brief_download  click "Word (.docx)"                          done when the .docx is saved (a zip, named B)
 
-Every session has its own towns (A, B, C, D drawn at random, no town used twice in a round).
+Every session has its own towns (A, B, C, D drawn at random, no town used twice in a round), unless
+`--same-towns` (everyone follows one shared link).
 
 --client browser (the default): one Playwright browser context per session (async API, Debian's Chromium,
 contexts spread over `--browsers` processes). A step's time runs from the action to the page being ready:
@@ -793,16 +794,18 @@ def summarize(results: list[SessionResult]) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions per round (1-60)")
+    ap.add_argument("--sessions", type=int, default=20, help="concurrent sessions per round (1-60)")
     ap.add_argument("--rounds", type=int, default=2, help="times the whole load runs on the same server (1-5)")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds a step may take before it fails")
-    ap.add_argument("--max-seconds", type=float, default=900.0, help="stop everything after this many seconds")
+    ap.add_argument("--max-seconds", type=float, default=1500.0, help="stop everything after this many seconds")
     ap.add_argument("--settle", type=float, default=20.0, help="seconds of rest before measuring memory at rest")
     ap.add_argument("--ramp", type=float, default=1.0, help="seconds over which the sessions start")
     ap.add_argument("--browsers", type=int, default=2, help="Chromium processes the sessions are spread over")
     ap.add_argument("--client", choices=("browser", "protocol"), default="browser",
                     help="browser: real Chromium sessions (the default); protocol: the same path spoken over "
                          "Streamlit's websocket protocol with no browser, to measure the server alone")
+    ap.add_argument("--same-towns", action="store_true",
+                    help="every session follows the same towns (one shared link sent to everyone)")
     ap.add_argument("--think", type=float, default=0.0, help="seconds each user pauses between steps")
     ap.add_argument("--browser-nice", type=int, default=19, choices=range(0, 20), metavar="0-19",
                     help="CPU niceness the browsers are held at (19: the server has the CPU first, as it would if "
@@ -860,6 +863,9 @@ def main(argv=None) -> int:
                 print(f"stopping before round {rnd}: --max-seconds nearly used", flush=True)
                 break
             plans = make_plans(args.sessions, names, typable, expect_filter, rng)
+            if args.same_towns:  # everyone opened the same shared link (a meeting, a newsletter)
+                plans = [Plan(p.n, *[getattr(plans[0], k) for k in ("a", "b", "c", "d", "expect_filter")])
+                         for p in plans]
             rest = tree_rss(pid)
             m_before = metrics(app)
             cpu0, sys0, load0, wall0 = tree_cpu(pid), busy_cpu(), os.getloadavg()[0], time.time()
@@ -899,6 +905,9 @@ def main(argv=None) -> int:
                   f"peak {s.peak / MB:.0f} MB; after {args.settle:g} s {after / MB:.0f} MB; "
                   f"server CPU {cpu:.0f} s", flush=True)
         report["server_log_tail"] = app.log_tail(20)
+    import shutil
+
+    shutil.rmtree(runlog.parent, ignore_errors=True)  # the sitecustomize and its log: read already
 
     # -- verdicts -------------------------------------------------------------------------------
     rounds = report["rounds"]
