@@ -32,7 +32,7 @@ bench-app: $(BIN)/.dev        ## page rerun times, map bytes, first load of a sh
 	$(BIN)/python scripts/bench_app.py
 
 .PHONY: load
-load: $(BIN)/.dev             ## 20 concurrent browser sessions on one server: success, step times, memory (~20 min)
+load: $(BIN)/.dev             ## 20 concurrent browser sessions on one server, twice: success, step times, memory (~10-15 min)
 	$(BIN)/python scripts/load_test.py --out /tmp/oca_load_test.json
 
 clean:
