@@ -14,14 +14,14 @@ ui.page_setup()
 ui.db()  # a missing or broken database stops here with a clear page
 
 PAGES = [
-    st.Page("pages/map.py", title="Map", icon="🗺️", url_path="home", default=True),  # served at /
-    st.Page("pages/town.py", title="Town profile", icon="🏠", url_path="town"),
-    st.Page("pages/compare.py", title="Compare", icon="⚖️", url_path="compare"),
-    st.Page("pages/find.py", title="Find towns", icon="🔎", url_path="find"),
-    st.Page("pages/brief.py", title="Brief", icon="📝", url_path="brief"),
-    st.Page("pages/opportunity.py", title="Opportunity and race", icon="📊", url_path="opportunity"),
-    st.Page("pages/districts.py", title="Districts", icon="🏛️", url_path="districts"),
-    st.Page("pages/about.py", title="About the data", icon="📖", url_path="about"),
+    st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="home", default=True),  # served at /
+    st.Page("pages/town.py", title="Town profile", icon=":material/home:", url_path="town"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+    st.Page("pages/find.py", title="Find towns", icon=":material/search:", url_path="find"),
+    st.Page("pages/brief.py", title="Brief", icon=":material/description:", url_path="brief"),
+    st.Page("pages/opportunity.py", title="Opportunity and race", icon=":material/bar_chart:", url_path="opportunity"),
+    st.Page("pages/districts.py", title="Districts", icon=":material/account_balance:", url_path="districts"),
+    st.Page("pages/about.py", title="About the data", icon=":material/menu_book:", url_path="about"),
 ]
 # The map is the landing page at "/"; /map is the same page, so links to it also work.
 PAGES.append(st.Page("pages/map.py", title="Map", url_path="map", visibility="hidden"))

@@ -357,10 +357,13 @@ def link_params(spec: Spec, idx: str | None = None) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
-def word_download(db, spec: Spec, idx: str = DEFAULT_INDEX, label: str = "Word brief (.docx)") -> dict:
-    """Keyword arguments for st.download_button: the Word brief, built only when the button is clicked."""
-    return {"label": label, "data": lambda: export(db, spec, "docx", idx=idx),
-            "file_name": file_name(spec, db.vintage, "docx"), "mime": BE.FORMATS["docx"], "on_click": "ignore",
-            "icon": ":material/download:",
+def word_download(spec: Spec, vintage: str, data: bytes, label: str = "Word brief (.docx)") -> dict:
+    """Keyword arguments for st.download_button: the Word brief, already built.
+
+    The bytes are passed, not a callable: Streamlit keeps a file built on click referenced by no
+    session, and with other sessions rerunning its cleanup deletes it before the browser fetches it
+    (404s in the 20-session load test). A file passed as data belongs to the session until it reruns."""
+    return {"label": label, "data": data, "file_name": file_name(spec, vintage, "docx"), "mime": BE.FORMATS["docx"],
+            "on_click": "ignore", "icon": ":material/download:",
             "help": f"An editable Word file of talking points about {subject_label(spec)}, each point's source "
-                    "in a footnote (built when you click)"}
+                    "in a footnote"}

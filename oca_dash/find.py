@@ -463,9 +463,12 @@ def map_properties(frame: pd.DataFrame, matched_ids) -> dict[str, dict]:
     return out
 
 
-def map_spec(shapes: pd.DataFrame, frame: pd.DataFrame, matched_ids, width: int = 560, height: int = 420) -> str:
-    """The deck.gl spec (compact JSON, no basemap) of the 169 towns with the matches in blue,
-    built with the map page's helpers so both maps look and behave alike."""
-    fc = mv.feature_collection(shapes, "town_id", map_properties(frame, matched_ids))
-    bounds = (shapes["min_lon"].min(), shapes["min_lat"].min(), shapes["max_lon"].max(), shapes["max_lat"].max())
-    return mv.deck_json(fc, mv.fit_view(bounds, width, height))
+def map_spec(fills: pd.DataFrame, state: pd.DataFrame, frame: pd.DataFrame, matched_ids, width: int = 560,
+             height: int = 420) -> str:
+    """The deck.gl spec (compact JSON, no basemap) of the 169 towns with the matches in blue, built
+    with the map page's helpers so both maps look and behave alike. ``fills``: ``shapes("town_fill")``;
+    ``state``: ``shapes("state")``."""
+    fc = mv.feature_collection(fills, "town_id", map_properties(frame, matched_ids))
+    bounds = (state["min_lon"].min(), state["min_lat"].min(), state["max_lon"].max(), state["max_lat"].max())
+    return mv.deck_json(mv.fit_view(bounds, width, height), fc,
+                        state_fc=mv.feature_collection(state, "state_id", {"09": {}}))

@@ -202,6 +202,7 @@ class DB:
                        "WHERE index_name = ? ORDER BY tract_id", [index_name])
 
     def shapes(self, layer: str) -> pd.DataFrame:
-        table = {"town": "town_shapes", "tract": "tract_shapes", "region": "region_shapes",
+        table = {"town": "town_shapes", "town_fill": "town_fill_shapes", "state": "state_shapes",
+                 "tract": "tract_shapes", "region": "region_shapes",
                  "district": "district_shapes"}[layer]
         return self.df(f"SELECT * FROM {table}")

@@ -65,7 +65,7 @@ if len(found):
         with st.expander(f"{title} ({n})", expanded=bool(q) and len(found) <= 5):
             st.markdown(body)
 else:
-    st.info("No indicator matches that search. Try one word, such as “income” or “school”.", icon="ℹ️")
+    st.info("No indicator matches that search. Try one word, such as “income” or “school”.", icon=":material/info:")
 
 # Sources
 st.header("Sources", anchor="sources")

@@ -3,7 +3,6 @@ Find; previewed by topic with their figures and numbered notes, downloadable as 
 and CSV."""
 
 import datetime as dt
-from functools import partial
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -139,7 +138,7 @@ ui.share_url(BV.to_params(spec, topics, idx))
 if not spec.ready or not topics:
     title_slot.title("Talking points")
     st.info("Choose at least two towns to compare." if not spec.ready else "Choose at least one topic.",
-            icon="ℹ️")
+            icon=":material/info:")
     st.stop()
 
 day = dt.date.today().isoformat()
@@ -147,7 +146,7 @@ key = (spec.kind, spec.towns, spec.district, spec.desc, tuple(topics), idx, day)
 try:
     view = _view(*key, is_mobile(st.context.headers.get("User-Agent")))
 except UnknownPlace as e:  # not expected for a checked choice; said plainly rather than as a traceback
-    st.info(ui.esc(str(e)), icon="ℹ️")
+    st.info(ui.esc(str(e)), icon=":material/info:")
     st.stop()
 brief, pv = view["brief"], view["pv"]
 
@@ -168,7 +167,7 @@ with title_slot.container():
 st.markdown(f"**Download the brief** ({len(brief.points)} talking points, each with its source in a footnote)")
 for c, fmt in zip(st.columns(4), FORMATS):
     label, what = BV.FORMAT_LABELS[fmt]
-    c.download_button(label, data=partial(_export, *key, fmt), file_name=BV.file_name(spec, db.vintage, fmt),
+    c.download_button(label, data=_export(*key, fmt), file_name=BV.file_name(spec, db.vintage, fmt),
                       mime=FORMATS[fmt], on_click="ignore", icon=":material/download:",
                       type="primary" if fmt == "docx" else "secondary", help=what.capitalize() + ".",
                       width="stretch", key=f"dl_{fmt}")

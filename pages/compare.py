@@ -83,7 +83,7 @@ ui.share_url({"towns": ",".join(towns), "idx": idx, "ind": ind})
 
 if len(towns) < 2:
     st.title("Compare towns")
-    st.info("Choose at least two towns to compare.", icon="ℹ️")
+    st.info("Choose at least two towns to compare.", icon=":material/info:")
     st.stop()
 
 base = towns[0]
@@ -178,9 +178,9 @@ else:
 ui.caption(ui.source_line(compare.sentence_figures(idx, ind), f"Opportunity: {index_label}, {index_vintage}"))
 brief_spec = brief_view.Spec("towns", tuple(towns))
 row = st.container(border=True, horizontal=True, vertical_alignment="center", gap="medium")
-row.page_link("pages/brief.py", label="Talking points for these towns", icon="📝",
+row.page_link("pages/brief.py", label="Talking points for these towns", icon=":material/description:",
               query_params=brief_view.link_params(brief_spec, idx))
-row.download_button(**brief_view.word_download(db, brief_spec, idx))
+ui.word_brief_button(row, brief_spec, idx)
 
 # -- one axis -------------------------------------------------------------------------------
 st.header(INDICATORS[ind].label)
@@ -239,5 +239,5 @@ def _csv():
     return head + t[cols].to_csv(index=False)
 
 
-st.download_button("Download this comparison (CSV)", data=_csv, file_name="comparison.csv", mime="text/csv",
+st.download_button("Download this comparison (CSV)", data=_csv(), file_name="comparison.csv", mime="text/csv",
                    on_click="ignore")

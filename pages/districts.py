@@ -107,7 +107,7 @@ st.markdown("**Open a town's profile**")
 town_names = dt.sort_values("town")["town"].tolist()
 link_cols = st.columns(4)
 for i, t in enumerate(town_names):
-    link_cols[i % 4].page_link("pages/town.py", label=t, icon="🏠", query_params={"town": t})
+    link_cols[i % 4].page_link("pages/town.py", label=t, icon=":material/home:", query_params={"town": t})
 
 st.subheader(f"Map of {name}")
 st.pydeck_chart(_map(did, name), height=420, width="stretch",

@@ -31,14 +31,14 @@ def _frame(idx: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
-def _shapes():
-    return ui.db().shapes("town")[["town_id", "geojson", "min_lon", "min_lat", "max_lon", "max_lat"]]
+def _shapes(layer: str):
+    return ui.db().shapes(layer)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _map(idx: str, matched: tuple, phone: bool) -> str:
     w, h = (340, 380) if phone else (1000, 440)
-    return find.map_spec(_shapes(), _frame(idx), matched, w, h)
+    return find.map_spec(_shapes("town_fill"), _shapes("state"), _frame(idx), matched, w, h)
 
 
 regions = _regions()
@@ -190,12 +190,12 @@ if len(table):
     header = [f"{ui.APP_TITLE}: towns found by a filter (data vintage {db.vintage})",
               "Filters: " + ("; ".join(words) if words else "none (all 169 towns)"), line,
               source, "Percent columns are percents (0-100) of residents or of homes."]
-    st.download_button("Download these towns (CSV)", data=lambda: find.csv_text(table, f, header),
+    st.download_button("Download these towns (CSV)", data=find.csv_text(table, f, header),
                        file_name="towns.csv", mime="text/csv", on_click="ignore")
     brief_spec = brief_view.set_spec(res.towns["town"], "; ".join(words) or "no filter (all 169 towns)")
     row = st.container(border=True, horizontal=True, vertical_alignment="center", gap="medium")
-    row.page_link("pages/brief.py", label=f"Talking points for {brief_view.subject_label(brief_spec)}", icon="📝",
+    row.page_link("pages/brief.py", label=f"Talking points for {brief_view.subject_label(brief_spec)}", icon=":material/description:",
                   query_params=brief_view.link_params(brief_spec, f.idx))
-    row.download_button(**brief_view.word_download(db, brief_spec, f.idx))
+    ui.word_brief_button(row, brief_spec, f.idx, on_request=True)
 else:
-    st.info("Loosen a filter to see towns: each one set above must hold.", icon="ℹ️")
+    st.info("Loosen a filter to see towns: each one set above must hold.", icon=":material/info:")

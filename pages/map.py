@@ -28,13 +28,13 @@ h1 span, h2 span, h3 span, h4 span { font-size: inherit !important; }
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _shapes(layer: str):
-    return ui.db().shapes(layer)[["town_id" if layer == "town" else "tract_id", "geojson", "min_lon", "min_lat",
-                                  "max_lon", "max_lat"]]
+    id_col = {"town": "town_id", "town_fill": "town_id", "state": "state_id", "tract": "tract_id"}[layer]
+    return ui.db().shapes(layer)[[id_col, "geojson", "min_lon", "min_lat", "max_lon", "max_lat"]]
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def _bounds() -> tuple[float, float, float, float]:
-    t = _shapes("town")
+    t = _shapes("state")
     return (float(t["min_lon"].min()), float(t["min_lat"].min()), float(t["max_lon"].max()), float(t["max_lat"].max()))
 
 
@@ -67,19 +67,19 @@ def _tract_legend(idx: str) -> dict:
 @st.cache_data(show_spinner=False, max_entries=128)
 def _spec(ind: str, idx: str, tracts: bool, size: str) -> str:
     """The whole deck.gl spec as one compact JSON string (the GeoJSON is built here, once)."""
-    towns = _shapes("town")
     if ind == LEVEL:
         props = mv.level_properties(_levels(idx))
     else:
         props = mv.indicator_properties(_indicator(ind)[0], ind)
-    town_fc = mv.feature_collection(towns, "town_id", props)
-    tract_fc = None
+    _, w, h = SIZES[size]
+    view = mv.fit_view(_bounds(), w, h or mv.fit_height(_bounds(), w))
     if tracts and ind == LEVEL:
         db = ui.db()
         tract_fc = mv.feature_collection(_shapes("tract"), "tract_id",
                                          mv.tract_properties(db.tract_opportunity(idx), db.tracts()))
-    _, w, h = SIZES[size]
-    return mv.deck_json(town_fc, mv.fit_view(_bounds(), w, h or mv.fit_height(_bounds(), w)), tract_fc)
+        return mv.deck_json(view, mv.feature_collection(_shapes("town"), "town_id", props), tract_fc=tract_fc)
+    return mv.deck_json(view, mv.feature_collection(_shapes("town_fill"), "town_id", props),
+                        state_fc=mv.feature_collection(_shapes("state"), "state_id", {"09": {}}))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

@@ -90,7 +90,7 @@ with st.expander("Which index is this? How the three differ"):
     labels = {k: indices.loc[k, "label"] for k in INDEX_NAMES}
     for s in O.agreement_sentences(_agreement(), labels, idx):
         st.markdown(md(s))
-    st.page_link("pages/about.py", label="How the opportunity index is computed (About the data)", icon="📖")
+    st.page_link("pages/about.py", label="How the opportunity index is computed (About the data)", icon=":material/menu_book:")
 
 # The map
 st.header("Where each group lives against opportunity")

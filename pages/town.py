@@ -52,9 +52,9 @@ for start in (0, 3):  # two rows of three, so a phone reads them in order
 # Talking points: a link to the Brief page, and the Word brief built on click
 brief_spec = brief_view.Spec("town", (town,))
 row = st.container(border=True, horizontal=True, vertical_alignment="center", gap="medium")
-row.page_link("pages/brief.py", label=f"Talking points for {town}", icon="📝",
+row.page_link("pages/brief.py", label=f"Talking points for {town}", icon=":material/description:",
               query_params=brief_view.link_params(brief_spec, idx))
-row.download_button(**brief_view.word_download(db, brief_spec, idx))
+ui.word_brief_button(row, brief_spec, idx)
 
 # Race and ethnicity
 st.header("Who lives here")

@@ -145,6 +145,11 @@ def test_the_town_pages_word_button_and_the_find_pages_link(app, page):
     assert _docx_text(d.value).startswith("Talking points: Darien")
 
     bu.open_page(page, app.url("/find?levels=Very%20High&ahal_max=3"))
+    page.get_by_role("button", name="Prepare the Word brief").click()
+    with page.expect_download(timeout=60_000) as d:
+        page.get_by_role("button", name="Word brief (.docx)").click(timeout=60_000)
+    assert d.value.suggested_filename.endswith(".docx")
+    assert _docx_text(d.value).startswith("Talking points: ")
     page.get_by_text("Talking points for these").click()
     _wait_title(page, "towns")
     bu.assert_no_exception(page)

@@ -41,6 +41,8 @@ def test_counts_and_ids(tables, geo):
     assert len(tables["town_shapes"]) == 169 and len(tables["tract_shapes"]) == 879
     assert list(tables["region_shapes"]["region_id"]) == list(geo.regions["region_id"])
     assert list(tables["county_shapes"]["county_id"]) == list(geo.counties["county_id"])
+    assert list(tables["town_fill_shapes"]["town_id"]) == sorted(geo.towns["town_id"])
+    assert list(tables["state_shapes"]["state_id"]) == ["09"]
     assert (len(geo.regions), len(geo.counties)) == (9, 8)
     for t in tables.values():
         assert list(t.columns[1:]) == shapes.SHAPE_COLUMNS
@@ -69,7 +71,8 @@ def test_valid_coverage_no_gaps(tables, name):
     assert not any(re.search(r"\.\d{6,}", s) for s in df["geojson"])
 
 
-@pytest.mark.parametrize("name", ["town_shapes", "tract_shapes", "region_shapes", "county_shapes"])
+@pytest.mark.parametrize("name", ["town_shapes", "tract_shapes", "region_shapes", "county_shapes",
+                                  "town_fill_shapes", "state_shapes"])
 def test_label_points_inside_and_bbox(tables, name):
     df = tables[name]
     g = _geoms(df)
@@ -129,6 +132,26 @@ def test_regions_and_counties_are_unions_of_towns(tables, geo):
         got = dict(zip(df[key], _ea(_geoms(df))))
         for k, v in expected.items():
             assert got[k] == pytest.approx(v, rel=1e-7), (name, k)
+
+
+def test_town_fills_are_the_towns_shrunk_and_the_state_their_union(tables, geo):
+    """The map's fill layer: every town shrunk by FILL_INSET_M (Mercator metres), inside its own town,
+    keeping most of its area; neighbours then stand apart by twice that (the border the map shows)."""
+    towns, fills = tables["town_shapes"], tables["town_fill_shapes"]
+    g, f = _geoms(towns), _geoms(fills)
+    assert shapely.is_valid(f).all() and not shapely.is_empty(f).any()
+    assert set(shapely.get_type_id(f)) <= {3, 6}
+    assert shapely.covers(shapely.buffer(g, 1e-5), f).all()
+    share = _ea(f) / _ea(g)
+    assert share.min() >= shapes.MIN_FILL_SHARE and share.max() < 0.99
+    assert np.median(share) > 0.9
+    merc = gpd.GeoSeries(f, crs=4326).to_crs(3857).values
+    t = towns.set_index("town_id")
+    h, wh = (merc[list(t.index).index(geo.town_id(n))] for n in ("Hartford", "West Hartford"))
+    assert shapely.distance(h, wh) == pytest.approx(2 * shapes.FILL_INSET_M, rel=0.05)
+    (state,) = _geoms(tables["state_shapes"])
+    assert shapely.area(state) == pytest.approx(shapely.area(shapely.union_all(g)), rel=1e-9)
+    assert state.covers(shapely.union_all(f))
 
 
 def test_tracts_lie_in_their_towns(tables, geo):

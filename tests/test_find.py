@@ -147,9 +147,9 @@ def test_table_and_csv_carry_sources_and_top_codes(frame):
 
 
 def test_map_spec_highlights_matches(db, frame):
-    shapes = db.shapes("town")
-    spec = json.loads(F.map_spec(shapes, frame, ["0911001080"]))
-    feats = spec["layers"][0]["data"]["features"]
+    spec = json.loads(F.map_spec(db.shapes("town_fill"), db.shapes("state"), frame, ["0911001080"]))
+    assert [lyr["id"] for lyr in spec["layers"]] == ["state", "towns"]
+    feats = spec["layers"][1]["data"]["features"]
     assert len(feats) == 169 and spec["mapStyle"] == "__MAP_STYLE__"
     lit = [ft for ft in feats if ft["properties"]["fill"] == F.LIT]
     assert len(lit) == 1 and lit[0]["properties"]["name"] == "Andover"

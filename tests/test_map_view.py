@@ -140,7 +140,7 @@ def test_tooltips_carry_value_margin_rank_and_missing_reason(db, towns):
     gp = mv.indicator_properties(g, "grad_rate_4yr")
     miss = g[g["estimate"].isna()].iloc[0]
     assert gp[miss["town_id"]]["line1"].endswith("no data") and gp[miss["town_id"]]["line2"]
-    assert gp[miss["town_id"]]["fill"] == mv.hex_to_rgba(mv.NO_DATA_COLOR, 230)
+    assert gp[miss["town_id"]]["fill"] == mv.hex_to_rgba(mv.NO_DATA_COLOR, 255)
     for p in list(props.values()) + list(gp.values()):
         assert set(p) == {"name", "town", "fill", "line1", "line2", "line3"}  # every tooltip key present
 
@@ -161,21 +161,31 @@ def test_tract_properties_cover_every_tract_shape(db):
 
 def test_deck_json_is_compact_valid_and_draws_no_basemap(db, towns):
     t = mv.level_table(db.area_opportunity("oca2025", "town"), towns, db.tract_opportunity("oca2025"))
-    fc = mv.feature_collection(db.shapes("town"), "town_id", mv.level_properties(t))
+    props = mv.level_properties(t)
+    fc = mv.feature_collection(db.shapes("town_fill"), "town_id", props)
+    state = mv.feature_collection(db.shapes("state"), "state_id", {"09": {}})
     view = mv.fit_view((-73.73, 40.98, -71.79, 42.05), 800, 560)
-    text = mv.deck_json(fc, view)
+    text = mv.deck_json(view, fc, state_fc=state)
     assert len(text.encode()) <= 300_000
     spec = json.loads(text)
     assert spec["mapStyle"] == "__MAP_STYLE__" and "mapProvider" not in spec
-    (layer,) = spec["layers"]
-    assert layer["id"] == "towns" and layer["pickable"] and len(layer["data"]["features"]) == 169
+    # the state in the border colour under the shrunken towns; no layer draws lines (no line shader)
+    assert [lyr["id"] for lyr in spec["layers"]] == ["state", "towns"]
+    under, layer = spec["layers"]
+    assert not under["pickable"] and under["getFillColor"] == mv.TOWN_BORDER
+    assert not any(lyr["stroked"] for lyr in spec["layers"])
+    assert layer["pickable"] and len(layer["data"]["features"]) == 169
     assert spec["initialViewState"]["pitch"] == 0
+    assert spec["initialViewState"]["maxZoom"] == pytest.approx(view["zoom"] + 2)
+    with pytest.raises(ValueError):
+        mv.deck_json(view, fc)
     tfc = mv.feature_collection(db.shapes("tract"), "tract_id", mv.tract_properties(db.tract_opportunity("oca2025"),
                                                                                       db.tracts()))
-    spec2 = json.loads(mv.deck_json(fc, view, tfc))
+    outlines = mv.feature_collection(db.shapes("town"), "town_id", props)
+    spec2 = json.loads(mv.deck_json(view, outlines, tract_fc=tfc))
     assert [lyr["id"] for lyr in spec2["layers"]] == ["tracts", "towns"]
     assert spec2["layers"][0]["pickable"] and not spec2["layers"][1]["pickable"]
-    assert not spec2["layers"][1]["filled"]  # outlines only, drawn on top
+    assert not spec2["layers"][1]["filled"] and spec2["layers"][1]["stroked"]  # outlines only, drawn on top
     assert len(spec2["layers"][0]["data"]["features"]) == len(db.shapes("tract"))
     deck = mv.PrebuiltDeck(text, mv.tooltip())
     assert deck.to_json() is text and deck._tooltip["html"] == mv.TOOLTIP_HTML

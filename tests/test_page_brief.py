@@ -266,6 +266,8 @@ def test_find_page_passes_its_towns_and_its_filter():
     table = next(df.value for df in at.dataframe if "Town" in df.value.columns)
     assert sorted(got) == sorted(table["Town"]) and len(got) > 1
     assert "Very High" in link["desc"][0] and "3%" in link["desc"][0]
+    assert "Word brief (.docx)" not in downloads(at)  # a set's brief is built on request
+    at.button(key="_word_prepare").click().run()
     assert "Word brief (.docx)" in downloads(at)
     # and the Brief page opens that link as the same set
     b = run_brief({"set": link["set"][0], "desc": link["desc"][0]})

@@ -95,3 +95,29 @@ def test_min_above_max_is_ignored_with_a_notice():
     assert not at.exception
     assert any("above the maximum" in i.value for i in at.info)
     assert at.header[0].value.startswith("All 169 towns")
+
+
+def test_word_brief_is_prepared_on_request_then_offered_as_a_file():
+    """A Find result can be 169 towns (up to 0.8 s to build its brief), so the Word file is built when asked
+    for, in a fragment, and then offered as bytes the session holds (never as a file built on click)."""
+    at = run_find({"levels": "Very High", "ahal_max": "3"})
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Word brief (.docx)" not in labels
+    at.button(key="_word_prepare").click().run()
+    assert not at.exception
+    (word,) = [b for b in at.get("download_button") if b.proto.label == "Word brief (.docx)"]
+    assert word.proto.url and not word.proto.HasField("deferred_file_id")
+    assert not [b for b in at.button if b.key == "_word_prepare"]
+    # another filter: the prepared file is for the old result, so the button comes back
+    at.query_params["levels"] = "Very Low"
+    at.run()
+    assert "Word brief (.docx)" not in [b.proto.label for b in at.get("download_button")]
+
+
+def test_no_download_is_built_on_click():
+    """Streamlit deletes a file built on click before a busy server serves it: every download is bytes."""
+    at = run_find({"black_min": "20"})
+    at.button(key="_word_prepare").click().run()
+    buttons = at.get("download_button")
+    assert buttons and all(b.proto.url and not b.proto.HasField("deferred_file_id") for b in buttons)

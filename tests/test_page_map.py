@@ -43,6 +43,12 @@ def _spec(at) -> dict:
     return json.loads(chart.proto.json)
 
 
+def _towns(spec: dict) -> dict:
+    """The pickable towns layer (drawn over the state, whose colour shows through as the borders)."""
+    (layer,) = [lyr for lyr in spec["layers"] if lyr["id"] == "towns"]
+    return layer
+
+
 def _finding(at) -> str:
     return next(m.value for m in at.markdown if m.value.startswith("## "))
 
@@ -56,8 +62,8 @@ def test_default_view_is_opportunity_levels_with_a_computed_finding(db):
     assert not at.exception and not notices
     assert at.title[0].value == "Opportunity level by town"
     spec = _spec(at)
-    (layer,) = spec["layers"]
-    feats = layer["data"]["features"]
+    assert [lyr["id"] for lyr in spec["layers"]] == ["state", "towns"]
+    feats = _towns(spec)["data"]["features"]
     assert len(feats) == 169 and spec["mapStyle"] == "__MAP_STYLE__"
     d = db.df("SELECT t.town, a.population_rated * a.share_very_low AS p FROM area_opportunity a JOIN towns t "
               "ON t.town_id = a.geo_id WHERE index_name = 'oca2025' AND geo_type = 'town' ORDER BY p DESC")
@@ -91,7 +97,7 @@ def test_indicator_link_shows_values_ranks_and_margins_from_the_database(db):
         assert table.loc[row["town"], "Rank (1 = highest)"] == row["rank_high"]
     top = r[r["top_coded"]]
     assert (table.loc[top["town"], "Rank (1 = highest)"] == 1).all()  # top codes tie, never ranked as numbers
-    feats = {x["properties"]["town"]: x["properties"] for x in _spec(at)["layers"][0]["data"]["features"]}
+    feats = {x["properties"]["town"]: x["properties"] for x in _towns(_spec(at))["data"]["features"]}
     h = r.set_index("town").loc["Hartford"]
     assert feats["Hartford"]["line1"] == f"Median income: ${h['estimate']:,.0f} (±${h['moe']:,.0f})"
     assert feats[top["town"].iloc[0]]["line1"] == "Median income: $250,000+"
@@ -112,7 +118,7 @@ def test_tract_layer_link(db):
 def test_tracts_are_ignored_for_an_indicator():
     at, _ = _open({"ind": "poverty_rate", "tracts": "1"})
     assert not at.exception
-    assert [lyr["id"] for lyr in _spec(at)["layers"]] == ["towns"]
+    assert [lyr["id"] for lyr in _spec(at)["layers"]] == ["state", "towns"]
     assert "tracts" not in at.query_params
 
 
@@ -132,7 +138,7 @@ def test_garbage_links_give_a_notice_and_the_default_view(params):
     assert all("<script>" not in n for n in notices)
     assert at.query_params["ind"] == "level" and at.query_params["idx"] == "oca2025"
     assert "tracts" not in at.query_params
-    assert len(_spec(at)["layers"][0]["data"]["features"]) == 169
+    assert len(_towns(_spec(at))["data"]["features"]) == 169
 
 
 def test_presentation_mode_hides_controls_and_fits_a_bigger_map():
@@ -152,7 +158,7 @@ def test_every_indicator_renders():
     for ind in profile.indicators_for("town"):
         box.set_value(ind).run()
         assert not at.exception, ind
-        assert len(_spec(at)["layers"][0]["data"]["features"]) == 169
+        assert len(_towns(_spec(at))["data"]["features"]) == 169
         box = at.selectbox[0]
 
 
