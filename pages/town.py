@@ -49,31 +49,63 @@ for start in (0, 3):  # two rows of three, so a phone reads them in order
     for c, m in zip(st.columns(3), metrics[start:start + 3]):
         c.metric(m["label"], m["value"], help=m["help"])
 
-# Talking points: a link to the Brief page, and the Word brief built on click
+# Talking points: a link to the Brief page, and the Word brief (built once per town and index, then cached)
 brief_spec = brief_view.Spec("town", (town,))
 row = st.container(border=True, horizontal=True, vertical_alignment="center", gap="medium")
 row.page_link("pages/brief.py", label=f"Talking points for {town}", icon=":material/description:",
               query_params=brief_view.link_params(brief_spec, idx))
 ui.word_brief_button(row, brief_spec, idx)
 
+
+@st.cache_data(show_spinner=False, max_entries=400)
+def _charts(tid: str, region_id: str, idx: str, town: str, region: str) -> dict:
+    """The three charts (as Vega-Lite specs) and their tables: built once per town and index, so a
+    rerun only sends them (Altair's validation alone cost about 60 ms a rerun)."""
+    db = ui.db()
+    prof = _profile(tid, region_id, town, region)[0]
+    state_vals = prof.set_index("indicator")["state_value"]
+    out = {}
+    race = views.race_chart_data({town: prof, region: prof.assign(value=prof["region_value"]),
+                                  "Connecticut": prof.assign(value=prof["state_value"])})
+    out["race_title"] = views.race_headline(town, prof, state_vals)
+    out["race_spec"] = charts.grouped_shares(race, out["race_title"]).to_dict()
+    out["race_table"] = race.pivot(index="group", columns="place", values="share")
+
+    area = db.area_opportunity(idx, "town", tid).iloc[0]
+    label = indices.loc[idx, "label"]
+    out["area"], out["label"] = area, label
+    out["level"] = views.level_of_score(area["weighted_index"], db.tract_opportunity(idx))
+    lvl = views.levels_long(area.to_frame().T.assign(place=town), "place")
+    out["opp_title"] = views.opportunity_headline(town, area, label)
+    out["opp_spec"] = charts.level_bars(lvl, out["opp_title"]).to_dict()
+    out["opp_table"] = lvl[["level", "share"]].set_index("level")
+
+    hist = db.appeals_history(tid)
+    out["ahal_title"] = views.appeals_headline(town, hist)
+    out["ahal_spec"] = charts.trend_line(
+        views.appeals_chart_data(hist, town, db.appeals_state()), out["ahal_title"],
+        "Denominator: 2000 census units to 2010, 2010 census units 2011-2022, 2020 census units from 2023",
+        rule_at=0.10, rule_label="10% threshold").to_dict()
+    out["ahal_table"] = hist[["year", "census_units", "total_assisted", "pct_affordable", "units_to_10pct", "note"]]
+    out["districts"] = db.town_districts(tid)
+    out["csv"] = profile.profile_table(prof, town, region).to_csv(index=False)
+    return out
+
+
+view = _charts(tid, region_id, idx, town, region)
+
 # Race and ethnicity
 st.header("Who lives here")
-race_places = {town: prof, region: prof.assign(value=prof["region_value"]),
-               "Connecticut": prof.assign(value=prof["state_value"])}
-race = views.race_chart_data(race_places)
-title = views.race_headline(town, prof, state_vals)
-src = ui.source_line(["share_hispanic"])
-st.altair_chart(charts.grouped_shares(race, title), width="stretch",
-                alt=f"Bar chart. {title}. Shares of residents by race and ethnicity in {town}, {region} and Connecticut.")
-ui.caption(src)
+st.vega_lite_chart(spec=view["race_spec"], width="stretch",
+                   alt=f"Bar chart. {view['race_title']}. Shares of residents by race and ethnicity in {town}, "
+                       f"{region} and Connecticut.")
+ui.caption(ui.source_line(["share_hispanic"]))
 with st.expander("The numbers in this chart"):
-    st.dataframe(race.pivot(index="group", columns="place", values="share").style.format("{:.1%}"))
+    st.dataframe(view["race_table"].style.format("{:.1%}"))
 
 # Opportunity
 st.header("Opportunity")
-area = db.area_opportunity(idx, "town", tid).iloc[0]
-label = indices.loc[idx, "label"]
-lv = views.level_of_score(area["weighted_index"], db.tract_opportunity(idx))
+area, label, lv = view["area"], view["label"], view["level"]
 st.markdown(f"**{ui.esc(label)}** ({ui.esc(indices.loc[idx, 'vintage'])}). Population-weighted score "
             f"**{area['weighted_index']:+.2f}** (0 = the average Connecticut tract), in the **{lv or '—'}** range. "
             f"{int(area['tracts_rated'])} of {int(area['tracts'])} census tracts rated.")
@@ -83,28 +115,21 @@ if any(v == v and v is not None for _, v in dom):
     dc = st.columns(3)
     for c, (n, v) in zip(dc, dom):
         c.metric(f"{n} domain", "—" if v != v or v is None else f"{v:+.2f}")
-lvl = views.levels_long(area.to_frame().T.assign(place=town), "place")
-otitle = views.opportunity_headline(town, area, label)
-st.altair_chart(charts.level_bars(lvl, otitle), width="stretch",
-                alt=f"Stacked bar. {otitle}. Share of {town}'s residents in each of five opportunity levels.")
+st.vega_lite_chart(spec=view["opp_spec"], width="stretch",
+                   alt=f"Stacked bar. {view['opp_title']}. Share of {town}'s residents in each of five opportunity "
+                       "levels.")
 ui.caption(f"Source: {label}, {indices.loc[idx, 'vintage']}; tract populations ACS 2019-2023. "
            f"Levels are statewide quintiles of census tracts.")
 with st.expander("The numbers in this chart"):
-    st.dataframe(lvl[["level", "share"]].set_index("level").style.format("{:.1%}"))
+    st.dataframe(view["opp_table"].style.format("{:.1%}"))
 
 # Affordable housing
 st.header("Affordable housing (CGS 8-30g)")
-hist = db.appeals_history(tid)
-state_hist = db.appeals_state()
-atitle = views.appeals_headline(town, hist)
-st.altair_chart(charts.trend_line(views.appeals_chart_data(hist, town, state_hist), atitle,
-                                  "Denominator: 2000 census units to 2010, 2010 census units 2011-2022, "
-                                  "2020 census units from 2023", rule_at=0.10, rule_label="10% threshold"),
-                width="stretch", alt=f"Line chart. {atitle}. Percent of homes counted as affordable, 2002-2023.")
+st.vega_lite_chart(spec=view["ahal_spec"], width="stretch",
+                   alt=f"Line chart. {view['ahal_title']}. Percent of homes counted as affordable, 2002-2023.")
 ui.caption(ui.source_line(["ahal_pct_affordable"], "A share can move when the census denominator changes"))
 with st.expander("The numbers in this chart"):
-    show = hist[["year", "census_units", "total_assisted", "pct_affordable", "units_to_10pct", "note"]]
-    st.dataframe(show.style.format({"pct_affordable": "{:.2%}"}, na_rep="—"), hide_index=True)
+    st.dataframe(view["ahal_table"].style.format({"pct_affordable": "{:.2%}"}, na_rep="—"), hide_index=True)
 
 # Every figure
 st.header("Every figure")
@@ -116,7 +141,7 @@ for dom_key in profile.SECTION_ORDER:
     with st.expander(profile.DOMAIN_TITLES[dom_key], expanded=dom_key in ("income", "housing")):
         st.dataframe(section_tables[dom_key], hide_index=True, width="stretch")
 
-dist = db.town_districts(tid)
+dist = view["districts"]
 if len(dist):
     st.header("Legislative districts")
     d = dist.assign(share=dist["pop_share_of_town"].map("{:.0%}".format))
@@ -127,5 +152,5 @@ if len(dist):
                "assignment files and ACS 2019-2023 tract populations.")
 
 st.download_button("Download this profile (CSV)",
-                   data=lambda: profile.profile_table(prof, town, region).to_csv(index=False),
+                   data=view["csv"],
                    file_name=f"{town.replace(' ', '_')}_profile.csv", mime="text/csv", on_click="ignore")

@@ -46,20 +46,8 @@ def load_geo_copy(geo):
 
 @pytest.fixture(autouse=True, scope="session")
 def _apptest_runs_like_a_warm_server():
-    """AppTest resets ``PagesManager.uses_pages_directory`` before every run, so each run of this app
-    (which has a ``pages/`` folder) would start in Streamlit's legacy mode, and ``ui.ensure_app_entry``
-    would rerun it: twice the work, and a button's click is lost in the rerun. A real server clears
-    the flag once, on its first run (``tests/test_browser.py`` covers that first run). Here each
-    AppTest run sees the flag as a warm server does."""
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import app_test
+    """Every AppTest run sees the app as a warm server does (see tests/apptest_util.py)."""
+    from tests.apptest_util import warm_server_runs
 
-    class WarmPagesManager(PagesManager):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            PagesManager.uses_pages_directory = False
-
-    original = app_test.PagesManager
-    app_test.PagesManager = WarmPagesManager
-    yield
-    app_test.PagesManager = original
+    with warm_server_runs():
+        yield
