@@ -206,45 +206,41 @@ def place_colours(places: list[str]) -> list[str]:
     return [STATE_COLOUR if p == STATE else cmap.get(p, "#333333") for p in places]
 
 
+def _colour_encodings(node):
+    """Every ``color`` encoding (a dict with a field) anywhere in a Vega-Lite spec."""
+    if isinstance(node, dict):
+        c = node.get("color")
+        if isinstance(c, dict) and "field" in c:
+            yield c
+        for v in node.values():
+            yield from _colour_encodings(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _colour_encodings(v)
+
+
 def recolour(spec: dict, places: list[str], fields_=("place", "series")) -> dict:
     """Give every colour encoding on a place (or series) field in a Vega-Lite spec the page's
     fixed town colours, in the towns' order, so a town has one colour in every chart."""
-    def walk(node):
-        if isinstance(node, dict):
-            c = node.get("color")
-            if isinstance(c, dict) and c.get("field") in fields_:
-                c["scale"] = {"domain": list(places), "range": place_colours(places)}
-                c["sort"] = list(places)
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-    walk(spec)
+    for c in _colour_encodings(spec):
+        if c["field"] in fields_:
+            c["scale"] = {"domain": list(places), "range": place_colours(places)}
+            c["sort"] = list(places)
     return spec
 
 
 def fit_spec(spec: dict, phone: bool = False) -> dict:
     """Wrap a Vega-Lite spec's title and subtitle into lines (Vega would cut them off with '…'
-    on a narrow screen) and, on a phone, lay colour legends out in rows of three."""
+    on a narrow screen) and, on a phone, lay colour legends out in rows of two."""
     t = spec.get("title")
     if isinstance(t, dict):
         for k, width in (("text", 36 if phone else 95), ("subtitle", 48 if phone else 130)):
             if isinstance(t.get(k), str) and len(t[k]) > width:
                 t[k] = textwrap.wrap(t[k], width)
     if phone:
-        def walk(node):
-            if isinstance(node, dict):
-                c = node.get("color")
-                if isinstance(c, dict) and "field" in c:
-                    legend = c.get("legend") if isinstance(c.get("legend"), dict) else {}
-                    c["legend"] = {**legend, "orient": "top", "columns": 2}
-                for v in node.values():
-                    walk(v)
-            elif isinstance(node, list):
-                for v in node:
-                    walk(v)
-        walk(spec)
+        for c in _colour_encodings(spec):
+            legend = c.get("legend") if isinstance(c.get("legend"), dict) else {}
+            c["legend"] = {**legend, "orient": "top", "columns": 2}
     return spec
 
 

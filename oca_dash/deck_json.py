@@ -1,9 +1,10 @@
-"""A pydeck map serialized once, so a page can cache it.
+"""A deck.gl map as compact JSON, in the one form every page hands to ``st.pydeck_chart``.
 
 pydeck's ``Deck.to_json`` pretty-prints with sorted keys through a Python ``default`` hook:
 for a few hundred polygons it takes about 0.2 s and writes about 4 MB, on every rerun.
-``freeze`` does that work once and returns a small object that ``st.pydeck_chart`` accepts
-(it only calls ``to_json`` and reads the tooltip), holding compact JSON. No Streamlit here.
+``FrozenDeck`` holds JSON built once (by ``freeze`` from a pydeck Deck, or directly, as
+``map_view.deck_json`` writes it) and is all that ``st.pydeck_chart`` reads: ``to_json`` and the
+tooltip. It pickles, so ``st.cache_data`` can hold it. No Streamlit here.
 """
 
 from __future__ import annotations

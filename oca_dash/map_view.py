@@ -21,7 +21,6 @@ import math
 
 import numpy as np
 import pandas as pd
-import pydeck as pdk
 
 from .format import fmt_moe, fmt_value
 from .format import md_escape
@@ -521,18 +520,6 @@ def deck_json(view: dict, towns_fc: str, state_fc: str | None = None, tract_fc: 
     for layer_id, fc in data.items():
         text = text.replace(f'"__DATA_{layer_id}__"', fc, 1)
     return text
-
-
-class PrebuiltDeck(pdk.Deck):
-    """A pydeck Deck whose JSON is a prebuilt compact string (pydeck's own to_json pretty-prints
-    every coordinate: about 5 times the bytes and 40 ms per rerun for the 169 towns)."""
-
-    def __init__(self, spec_json: str, tooltip: dict | None = None):
-        super().__init__(layers=[], map_provider=None, tooltip=tooltip or False)
-        self._spec_json = spec_json
-
-    def to_json(self):  # noqa: D102 - what st.pydeck_chart sends
-        return self._spec_json
 
 
 def tooltip() -> dict:

@@ -304,16 +304,16 @@ def moe_section(example: pd.DataFrame) -> list[str]:
     """How margins, reliability flags and comparisons are computed, with a worked example."""
     z, cvmax = M.Z90, M.CV_UNRELIABLE
     out = [
-        f"**Margins of error.** American Community Survey figures are estimates from a sample. Each comes with a "
-        f"90% margin of error (MOE): the true value is within ± the margin with 90% confidence. Tables show it as "
-        f"± after the figure (in percentage points for shares).",
+        "**Margins of error.** American Community Survey figures are estimates from a sample. Each comes with a "
+        "90% margin of error (MOE): the true value is within ± the margin with 90% confidence. Tables show it as "
+        "± after the figure (in percentage points for shares).",
         f"**Reliability.** The coefficient of variation is CV = (MOE ÷ {z}) ÷ estimate. An estimate with a CV above "
         f"{cvmax:.0%} is flagged ⚠ as unreliable: quote it with \"about\", or not at all.",
         "**Derived figures** use the Census Bureau's formulas (ACS handbook, 2020, chapter 8): the MOE of a sum or "
         "difference is the square root of the summed squared MOEs; of a proportion p = x ÷ y (x part of y), "
         "√(MOE_x² − p²·MOE_y²) ÷ y, switching to the ratio formula √(MOE_x² + p²·MOE_y²) ÷ y when the first is "
         "undefined. When summing many tract estimates, the MOE of estimates of zero is counted once.",
-        f"**Is it different?** Two estimates are called different only when |a − b| > √(MOE_a² + MOE_b²) (the "
+        "**Is it different?** Two estimates are called different only when |a − b| > √(MOE_a² + MOE_b²) (the "
         "Bureau's test at 90%). A figure with no sampling error (a count from an administrative list) counts as "
         "MOE 0. Otherwise the dashboard says \"not significantly different\".",
         "**No margin**: administrative counts (the 8-30g Appeals List, school results, crime reports), modelled "

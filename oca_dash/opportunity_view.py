@@ -348,7 +348,6 @@ def dot_data(tracts: pd.DataFrame, group: str, max_radius_m: float = MAX_RADIUS_
 def deck(features: dict, dots: pd.DataFrame, group: str):
     import pydeck as pdk
 
-    lab = GROUPS[group][0]
     tracts = pdk.Layer("GeoJsonLayer", features, id="tracts", pickable=True, stroked=True, filled=True,
                        get_fill_color="properties.fill", get_line_color=[255, 255, 255, 160],
                        line_width_min_pixels=0.4)

@@ -33,7 +33,7 @@ import pandas as pd
 from . import moe as M
 from . import words as W
 from .format import fmt_moe, fmt_number, fmt_value, is_top_coded
-from .indicators import INDICATORS, SOURCES
+from .indicators import INDICATORS, SOURCES, sources_of
 from .levels import DEFAULT_INDEX, INDEX_NAMES, LEVELS
 from .views import level_of_score
 
@@ -387,18 +387,10 @@ def _when(ind: str) -> str:
 def _src(*ids: str, extra_sources: tuple[tuple[str, str], ...] = ()) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """(source texts, source ids, vintage text) for the indicators a sentence uses; extra_sources are
     (source id, vintage) pairs for figures that are not registry indicators."""
-    seen, parts, vint, sids = set(), [], [], []
-    for i in ids:
-        ind = INDICATORS[i]
-        key = (ind.source, ind.vintage)
-        if key in seen:
-            continue
-        seen.add(key)
-        s = SOURCES[ind.source]
-        parts.append(f"{s.publisher}, {ind.vintage}")
-        if ind.vintage not in vint:
-            vint.append(ind.vintage)
-        sids.append(ind.source)
+    pairs = sources_of(ids)
+    parts = [f"{s.publisher}, {v}" for s, v in pairs]
+    sids = [s.id for s, _ in pairs]
+    vint = list(dict.fromkeys(v for _, v in pairs))
     for s, v in extra_sources:
         if s not in sids and s in SOURCES:
             parts.append(f"{SOURCES[s].publisher}, {v}")

@@ -10,7 +10,7 @@ import streamlit as st
 
 from . import brief_view, links
 from .format import md_escape, no_autolink
-from .indicators import INDICATORS, SOURCES
+from .indicators import sources_of
 from .query import DB, DatabaseError, REBUILD_HINT
 
 APP_TITLE = "Connecticut Opportunity Dashboard"
@@ -164,15 +164,7 @@ def controls():
 
 def source_line(indicator_ids, extra: str = "") -> str:
     """'Source: publisher, dataset (vintage); ...' for a set of indicators, deduplicated."""
-    seen, parts = set(), []
-    for i in indicator_ids:
-        ind = INDICATORS[i]
-        key = (ind.source, ind.vintage)
-        if key in seen:
-            continue
-        seen.add(key)
-        s = SOURCES[ind.source]
-        parts.append(f"{s.publisher} ({ind.vintage})")
+    parts = [f"{s.publisher} ({vintage})" for s, vintage in sources_of(indicator_ids)]
     text = "Source: " + "; ".join(parts)
     return text + (f". {extra}" if extra else ".")
 

@@ -3,7 +3,7 @@ size and any other figure; the result as a sentence, a sortable table, a CSV and
 
 import streamlit as st
 
-from oca_dash import brief_view, find, ui
+from oca_dash import brief_view, deck_json, find, ui
 from oca_dash import map_view as mv
 from oca_dash.find import Filter
 from oca_dash.indicators import INDICATORS
@@ -177,7 +177,7 @@ if len(table):
     phone = mv.is_mobile(st.context.headers.get("User-Agent"))
     mtitle = find.map_title(res, frame)
     st.markdown(f"**{ui.esc(mtitle)}**")
-    st.pydeck_chart(mv.PrebuiltDeck(_map(f.idx, tuple(sorted(res.towns["town_id"])), phone), mv.tooltip()),
+    st.pydeck_chart(deck_json.FrozenDeck(_map(f.idx, tuple(sorted(res.towns["town_id"])), phone), mv.tooltip()),
                     height=380 if phone else 440,
                     alt=f"Map of Connecticut's 169 towns with the matching towns in blue. {mtitle}. "
                         f"The matching towns: {', '.join(res.towns['town'])}.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from oca_dash import links, profile, ui
+from oca_dash import deck_json, links, profile, ui
 from oca_dash import map_view as mv
 from oca_dash.format import fmt_value
 from oca_dash.indicators import INDICATORS, SOURCES
@@ -162,7 +162,7 @@ else:
 title_slot.title(title, anchor=False)
 map_col, legend_col = st.columns([2.4, 1] if size == "present" else [3, 1], gap="medium")
 with map_col:
-    deck = mv.PrebuiltDeck(_spec(ind, idx, tracts, size), mv.tooltip())
+    deck = deck_json.FrozenDeck(_spec(ind, idx, tracts, size), mv.tooltip())
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map", height=height,
                             alt=alt)
 with legend_col:

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from oca_dash import brief_view, charts, links, profile, ui, views
-from oca_dash.indicators import INDICATORS
 from oca_dash.levels import DEFAULT_INDEX, INDEX_NAMES
 
 db = ui.db()

@@ -174,7 +174,7 @@ def main(argv=None) -> int:
             row(f"town GeoJSON sent, fills + state ({label})", f"{town_kb:.0f} KB", f"<= {TARGET_GEOJSON_KB} KB",
                 town_kb <= TARGET_GEOJSON_KB)
         else:
-            rows.append((f"deck spec with tracts (information)", f"{mb['spec'] / 1000:.0f} KB", "", ""))
+            rows.append(("deck spec with tracts (information)", f"{mb['spec'] / 1000:.0f} KB", "", ""))
 
     if not args.no_browser:
         print(f"(c) first load of a shared map link in headless Chromium, {args.loads} fresh contexts")

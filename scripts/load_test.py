@@ -27,13 +27,13 @@ They are held at nice 19 (`--browser-nice`) so the server gets the CPU first, as
 on the users' own machines; other processes on the machine still compete.
 
 --client protocol: the same path spoken over Streamlit's websocket protocol with no browser (BackMsg
-rerun_script with the URL's page and query, the Town box's new value as a widget state, the deferred
-download as a backend operation, then the file over HTTP). A step's time is the server's whole answer:
+rerun_script with the URL's page and query, the Town box's new value as a widget state, then the file
+at the URL the download button carries, over HTTP). A step's time is the server's whole answer:
 this is the server's capacity, without the browsers' CPU.
 
 The server is instrumented without changing the app: a sitecustomize.py on its PYTHONPATH logs every
 script run's wall and CPU time and every garbage collection. `--config KEY=VALUE` passes Streamlit
-options to the server (e.g. runner.postScriptGC=false); `--profile PATH` samples it with py-spy.
+options to the server (e.g. runner.postScriptGC=true, to compare with the app's setting, false); `--profile PATH` samples it with py-spy.
 
 Memory: RSS of the server's process tree (psutil), sampled every 0.2 s: at rest before (after one warm-up
 visit to each page and `--settle` seconds), the peak during the sessions, and `--settle` seconds after
@@ -493,16 +493,19 @@ class ProtocolPage:
             raise AssertionError("stException: " + self.exception[:300])
 
     async def download(self, label: str) -> bytes:
-        """Click a download button whose data is built on click: the backend operation, then the file."""
+        """Click a download button: a file the page sent (its URL), or one built on click (the backend
+        operation, then the file). The app's own buttons all send their file with the page."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
-        file_id = self.downloads.get(label)
-        if not file_id:
-            raise AssertionError(f"no deferred download button {label!r}")
+        kind, ref = self.downloads.get(label, (None, None))
+        if kind is None:
+            raise AssertionError(f"no download button {label!r}")
+        if kind == "url":
+            return await asyncio.to_thread(self._get, self.app.url(ref if ref.startswith("/") else "/" + ref))
         msg = BackMsg()
         msg.backend_operation_request.request_id = rid = f"r{time.monotonic_ns()}"
         msg.backend_operation_request.session_id = self.session_id
-        msg.backend_operation_request.deferred_file.file_id = file_id
+        msg.backend_operation_request.deferred_file.file_id = ref
         await self.ws.send(msg.SerializeToString())
         fm = await self._until(lambda fm: fm.WhichOneof("type") == "backend_operation_response"
                                and fm.backend_operation_response.request_id == rid)
@@ -543,8 +546,9 @@ class ProtocolPage:
                     self.exception = el.exception.message or el.exception.type
                 elif k == "selectbox":
                     self.selectboxes[el.selectbox.label] = el.selectbox.id
-                elif k == "download_button" and el.download_button.deferred_file_id:
-                    self.downloads[el.download_button.label] = el.download_button.deferred_file_id
+                elif k == "download_button":
+                    b = el.download_button
+                    self.downloads[b.label] = ("deferred", b.deferred_file_id) if b.deferred_file_id else ("url", b.url)
             if done(fm):
                 return fm
 

@@ -28,3 +28,18 @@ def warm_server_runs():
         yield
     finally:
         app_test.PagesManager = original
+
+
+def open_link(page: str, params: dict | None = None, timeout: float = 60):
+    """A shared link opened by a new viewer: ``/<page>?<params>`` in its own AppTest (its own session,
+    this process's caches), run once. ``page`` is the file, e.g. ``"pages/town.py"``."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=timeout)
+    at.switch_page(page)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    return at

@@ -49,30 +49,6 @@ FOCUSED_JS = """() => { const e = document.activeElement; if (!e || e === docume
 MIN_CHANGED_PX = 40  # pixels around an element that must change when it takes the focus
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    if _MISSING:  # only reached in CI: a missing browser or axe-core there is a failure, not a skip
-        pytest.fail(f"CI is set but the accessibility tests cannot run: {_MISSING}")
-    with bu.AppServer(log_path=tmp_path_factory.mktemp("streamlit") / "streamlit.log") as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def chromium(app):
-    with bu.browser() as b:
-        ctx = b.new_context(viewport=bu.DESKTOP)  # warm the server once (app.py's st.navigation runs)
-        bu.open_page(ctx.new_page(), app.url("/"))
-        ctx.close()
-        yield b
-
-
-@pytest.fixture
-def page(chromium):
-    ctx = chromium.new_context(viewport=bu.DESKTOP, accept_downloads=True)
-    yield ctx.new_page()
-    ctx.close()
-
-
 @pytest.mark.parametrize("name,path", au.PAGES, ids=[p[0] for p in au.PAGES])
 def test_axe_finds_no_serious_violation_in_our_content(app, page, name, path, capsys):
     bu.open_page(page, app.url(path))

@@ -58,27 +58,6 @@ def _towns_in_url(url: str) -> list[str]:
     return [t.strip() for v in _query(url).get("towns", []) for t in v.split(",") if t.strip()]
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    if _MISSING:  # only reached in CI: a missing browser there is a failure, not a skip
-        pytest.fail(f"CI is set but the browser tests cannot run: {_MISSING}")
-    server = bu.AppServer(log_path=tmp_path_factory.mktemp("streamlit") / "streamlit.log")
-    with server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def chromium(app):
-    with bu.browser() as b:
-        # One visit to the home page first: it warms the server's caches, and it runs app.py's
-        # st.navigation, so the tests below test the pages even while the first-visit defect
-        # (test_a_shared_link_works_as_the_first_visit_to_a_fresh_server) is open.
-        ctx = b.new_context(viewport=bu.DESKTOP)
-        bu.open_page(ctx.new_page(), app.url("/"))
-        ctx.close()
-        yield b
-
-
 class Tab:
     """A fresh browser context and page, recording dialogs (alert/confirm) and uncaught page errors."""
 

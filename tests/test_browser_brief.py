@@ -29,31 +29,6 @@ FOCUS_JS = """() => { const e = document.activeElement; if (!e) return null;
   return (k ? [...k.classList].find(c => c.startsWith('st-key-')) : '') + ':' + e.tagName; }"""
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    if _MISSING:  # only reached in CI: a missing browser there is a failure, not a skip
-        pytest.fail(f"CI is set but the browser tests cannot run: {_MISSING}")
-    server = bu.AppServer(log_path=tmp_path_factory.mktemp("streamlit") / "streamlit.log")
-    with server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def chromium(app):
-    with bu.browser() as b:
-        ctx = b.new_context(viewport=bu.DESKTOP)  # warm the server once (app.py's st.navigation runs)
-        bu.open_page(ctx.new_page(), app.url("/"))
-        ctx.close()
-        yield b
-
-
-@pytest.fixture
-def page(chromium):
-    ctx = chromium.new_context(accept_downloads=True, viewport=bu.DESKTOP)
-    yield ctx.new_page()
-    ctx.close()
-
-
 def _docx_text(download) -> str:
     import docx
 

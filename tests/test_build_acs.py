@@ -1,7 +1,6 @@
 """The ACS 2019-2023 module against the raw cells and PROVENANCE's verified values."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from oca_dash.build import acs

@@ -6,7 +6,6 @@ Expected values are the verified samples in opportunity/PROVENANCE.md section 2.
 from __future__ import annotations
 
 import math
-import shutil
 
 import pandas as pd
 import pytest

@@ -30,7 +30,6 @@ from oca_dash import query
 from oca_dash.find import GROUPS
 from oca_dash.format import md_escape
 from oca_dash.indicators import INDICATORS
-from oca_dash.levels import INDEX_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 

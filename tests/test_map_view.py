@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from oca_dash import map_view as mv
-from oca_dash import moe, profile, views
+from oca_dash import deck_json, moe, profile, views
 from oca_dash.levels import INDEX_NAMES, LEVEL_COLORS, LEVELS
 
 from .conftest import DB_PATH
@@ -187,7 +187,7 @@ def test_deck_json_is_compact_valid_and_draws_no_basemap(db, towns):
     assert spec2["layers"][0]["pickable"] and not spec2["layers"][1]["pickable"]
     assert not spec2["layers"][1]["filled"] and spec2["layers"][1]["stroked"]  # outlines only, drawn on top
     assert len(spec2["layers"][0]["data"]["features"]) == len(db.shapes("tract"))
-    deck = mv.PrebuiltDeck(text, mv.tooltip())
+    deck = deck_json.FrozenDeck(text, mv.tooltip())
     assert deck.to_json() is text and deck._tooltip["html"] == mv.TOOLTIP_HTML
 
 
@@ -267,7 +267,6 @@ def test_district_map_draws_without_a_basemap():
     (``map_style=None`` would make Streamlit fetch a CARTO basemap.)"""
     import json
 
-    from oca_dash import deck_json
     from oca_dash import district_view as D
     from oca_dash.query import DB
 

@@ -7,6 +7,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_util import open_link
+
 from oca_dash import methods as T
 from oca_dash.indicators import INDICATORS, SOURCES
 from oca_dash.query import DB
@@ -31,15 +33,7 @@ def q(sql, params=()):
 
 
 def run_page(params: dict) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/about.py")
-    for k in list(at.query_params):
-        del at.query_params[k]
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    return at
+    return open_link("pages/about.py", params)
 
 
 # -- the catalogue -----------------------------------------------------------------------

@@ -12,6 +12,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_util import open_link
+
 from oca_dash.format import fmt_value
 from oca_dash.talking_points import TOPICS
 
@@ -21,12 +23,7 @@ DB = ROOT / "data" / "oca.duckdb"
 
 def run_brief(params: dict) -> AppTest:
     """Open /brief with these query parameters, as a shared link would."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page("pages/brief.py")
-    at.run()
-    return at
+    return open_link("pages/brief.py", params)
 
 
 def q(sql, params=()):
@@ -232,12 +229,7 @@ def _brief_links(at):
 
 
 def _run(page: str, params: dict) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page(page)
-    at.run()
-    return at
+    return open_link(page, params)
 
 
 def test_town_page_links_to_its_brief():

@@ -6,6 +6,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_util import open_link
+
 from oca_dash.format import fmt_value
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -14,12 +16,7 @@ DB = ROOT / "data" / "oca.duckdb"
 
 def run_compare(params: dict) -> AppTest:
     """Open /compare with these query parameters, as a shared link would."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page("pages/compare.py")
-    at.run()
-    return at
+    return open_link("pages/compare.py", params)
 
 
 def db_value(town, indicator):

@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_util import open_link
+
 from oca_dash import deck_json
 from oca_dash import district_view as D
 from oca_dash.format import fmt_value
@@ -32,15 +34,7 @@ def q(sql, params=()):
 
 
 def run_page(params: dict) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/districts.py")
-    for k in list(at.query_params):
-        del at.query_params[k]
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    return at
+    return open_link("pages/districts.py", params)
 
 
 # -- parsing --------------------------------------------------------------------------------

@@ -6,18 +6,15 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_util import open_link
+
 ROOT = Path(__file__).resolve().parents[1]
 DB = ROOT / "data" / "oca.duckdb"
 
 
 def run_find(params: dict) -> AppTest:
     """Open /find with these query parameters, as a shared link would."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page("pages/find.py")
-    at.run()
-    return at
+    return open_link("pages/find.py", params)
 
 
 def sql(q, params=()):

@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_util import open_link
+
 from oca_dash import deck_json
 from oca_dash import opportunity_view as O
 from oca_dash.levels import LEVELS
@@ -34,15 +36,7 @@ def view_rows(index_name):
 
 
 def run_page(params: dict) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/opportunity.py")
-    for k in list(at.query_params):  # the default page writes its own view into the URL
-        del at.query_params[k]
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    return at
+    return open_link("pages/opportunity.py", params)
 
 
 # -- the module on the real database ----------------------------------------------------

@@ -6,6 +6,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_util import open_link
+
 from oca_dash.format import fmt_value
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -13,13 +15,7 @@ DB = ROOT / "data" / "oca.duckdb"
 
 
 def run_town(params: dict) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/town.py")
-    for k, v in params.items():  # a shared link: the params arrive with the page
-        at.query_params[k] = v
-    at.run()
-    return at
+    return open_link("pages/town.py", params)
 
 
 def db_value(town, indicator):

@@ -1,10 +1,8 @@
 """The read-only query layer against the committed database."""
 
-import shutil
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pytest
 
 from oca_dash.build.opportunity import by_race

@@ -21,6 +21,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_util import open_link
+
 from . import browser_util as bu
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,11 +33,7 @@ DB_PATH = ROOT / "data" / "oca.duckdb"
 
 def open_page(page: str, params: dict) -> AppTest:
     """A new viewer opening a shared link: its own AppTest (own session), the same process's caches."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page(page)
-    at.run()
+    at = open_link(page, params, timeout=120)
     assert not at.exception, at.exception[0].value if at.exception else ""
     return at
 

@@ -1,6 +1,5 @@
 """Pure shaping functions, on the real database."""
 
-import pandas as pd
 import pytest
 
 from oca_dash import profile, views

@@ -52,6 +52,17 @@ def _collect():
 SOURCES, INDICATORS = _collect()
 
 
+def sources_of(indicator_ids) -> list[tuple[Source, str]]:
+    """The distinct (source, vintage) pairs behind some indicators, in the order first met."""
+    seen, out = set(), []
+    for i in indicator_ids:
+        ind = INDICATORS[i]
+        if (ind.source, ind.vintage) not in seen:
+            seen.add((ind.source, ind.vintage))
+            out.append((SOURCES[ind.source], ind.vintage))
+    return out
+
+
 def get(indicator_id: str) -> Indicator:
     """The registry entry for an id; KeyError for an unknown one."""
     return INDICATORS[indicator_id]
