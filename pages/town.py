@@ -30,11 +30,12 @@ ids = profile.indicators_for("town")
 @st.cache_data(show_spinner=False, max_entries=400)
 def _profile(tid: str, region_id: str, town: str, region: str):
     prof = profile.place_profile(ui.db(), "town", tid, ids, region_id)
-    tables = {d: profile.profile_table(prof[prof["domain"] == d], town, region) for d in profile.SECTION_ORDER}
-    return prof, tables
+    table = profile.profile_table(prof, town, region)  # once; each section is its rows
+    tables = {d: table[(prof["domain"] == d).values].reset_index(drop=True) for d in profile.SECTION_ORDER}
+    return prof, tables, table.to_csv(index=False)
 
 
-prof, section_tables = _profile(tid, region_id, town, region)
+prof, section_tables, profile_csv = _profile(tid, region_id, town, region)
 state_vals = prof.set_index("indicator")["state_value"]
 
 with title_slot.container():
@@ -87,7 +88,6 @@ def _charts(tid: str, region_id: str, idx: str, town: str, region: str) -> dict:
         rule_at=0.10, rule_label="10% threshold").to_dict()
     out["ahal_table"] = hist[["year", "census_units", "total_assisted", "pct_affordable", "units_to_10pct", "note"]]
     out["districts"] = db.town_districts(tid)
-    out["csv"] = profile.profile_table(prof, town, region).to_csv(index=False)
     return out
 
 
@@ -151,5 +151,5 @@ if len(dist):
                "assignment files and ACS 2019-2023 tract populations.")
 
 st.download_button("Download this profile (CSV)",
-                   data=view["csv"],
+                   data=profile_csv,
                    file_name=f"{town.replace(' ', '_')}_profile.csv", mime="text/csv", on_click="ignore")

@@ -1,7 +1,8 @@
 """Load test: many people using one app process at once, in real browsers (or over the protocol).
 
     python scripts/load_test.py [--sessions 20] [--rounds 2] [--timeout 60] [--max-seconds 900] [--out PATH]
-                                [--client browser|protocol] [--think S] [--config runner.postScriptGC=false]
+                                [--client browser|protocol] [--think S] [--fresh-towns] [--same-towns]
+                                [--config runner.postScriptGC=false]
 
 Starts `streamlit run app.py` headless on a free 127.0.0.1 port (tests/browser_util.AppServer), then
 drives `--sessions` concurrent sessions through the path a legislator's staffer or an advocate takes:
@@ -14,7 +15,8 @@ drives `--sessions` concurrent sessions through the path a legislator's staffer 
   brief_download  click "Word (.docx)"                          done when the .docx is saved (a zip, named B)
 
 Every session has its own towns (A, B, C, D drawn at random, no town used twice in a round), unless
-`--same-towns` (everyone follows one shared link).
+`--same-towns` (everyone follows one shared link). Every round repeats the first round's towns (so the
+second round's peak against the first is a leak check on the same work), unless `--fresh-towns`.
 
 --client browser (the default): one Playwright browser context per session (async API, Debian's Chromium,
 contexts spread over `--browsers` processes). A step's time runs from the action to the page being ready:
@@ -820,6 +822,10 @@ def main(argv=None) -> int:
     ap.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
                     help="a Streamlit option for the server, e.g. runner.postScriptGC=false (repeatable)")
     ap.add_argument("--seed", type=int, default=2023, help="random seed for the towns")
+    ap.add_argument("--fresh-towns", action="store_true",
+                    help="draw new towns for every round (the caches then grow with the towns asked for); by "
+                         "default every round repeats the first round's towns, so round 2 against round 1 "
+                         "compares the same work and only a leak would raise its peak")
     ap.add_argument("--out", default="/tmp/oca_load_test.json", help="where to write the JSON results")
     ap.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = ap.parse_args(argv)
@@ -866,7 +872,8 @@ def main(argv=None) -> int:
             if left() < args.timeout * len(STEPS) * 0.5:
                 print(f"stopping before round {rnd}: --max-seconds nearly used", flush=True)
                 break
-            plans = make_plans(args.sessions, names, typable, expect_filter, rng)
+            if rnd == 1 or args.fresh_towns:
+                plans = make_plans(args.sessions, names, typable, expect_filter, rng)
             if args.same_towns:  # everyone opened the same shared link (a meeting, a newsletter)
                 plans = [Plan(p.n, *[getattr(plans[0], k) for k in ("a", "b", "c", "d", "expect_filter")])
                          for p in plans]
