@@ -468,7 +468,4 @@ def map_spec(fills: pd.DataFrame, state: pd.DataFrame, frame: pd.DataFrame, matc
     """The deck.gl spec (compact JSON, no basemap) of the 169 towns with the matches in blue, built
     with the map page's helpers so both maps look and behave alike. ``fills``: ``shapes("town_fill")``;
     ``state``: ``shapes("state")``."""
-    fc = mv.feature_collection(fills, "town_id", map_properties(frame, matched_ids))
-    bounds = (state["min_lon"].min(), state["min_lat"].min(), state["max_lon"].max(), state["max_lat"].max())
-    return mv.deck_json(mv.fit_view(bounds, width, height), fc,
-                        state_fc=mv.feature_collection(state, "state_id", {"09": {}}))
+    return mv.towns_map_json(mv.fit_view(mv.bounds_of(state), width, height), fills, state, map_properties(frame, matched_ids))

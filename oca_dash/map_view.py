@@ -445,6 +445,12 @@ def _inv_merc_y(y: float) -> float:
     return math.degrees(2 * math.atan(math.exp((1 - 2 * y) * math.pi)) - math.pi / 2)
 
 
+def bounds_of(shapes: pd.DataFrame) -> tuple[float, float, float, float]:
+    """(min lon, min lat, max lon, max lat) around every shape of a ``shapes()`` table."""
+    return (float(shapes["min_lon"].min()), float(shapes["min_lat"].min()),
+            float(shapes["max_lon"].max()), float(shapes["max_lat"].max()))
+
+
 def fit_view(bounds: tuple[float, float, float, float], width: int, height: int, padding: float = 0.04) -> dict:
     """The centre and zoom that fit (min_lon, min_lat, max_lon, max_lat) in width x height pixels
     (Web Mercator, 512-pixel world at zoom 0, as deck.gl uses); pitch and bearing 0."""
@@ -520,6 +526,12 @@ def deck_json(view: dict, towns_fc: str, state_fc: str | None = None, tract_fc: 
     for layer_id, fc in data.items():
         text = text.replace(f'"__DATA_{layer_id}__"', fc, 1)
     return text
+
+
+def towns_map_json(view: dict, fills: pd.DataFrame, state: pd.DataFrame, props: dict[str, dict]) -> str:
+    """The towns map's spec from ``shapes("town_fill")`` (with each town's properties) and ``shapes("state")``."""
+    return deck_json(view, feature_collection(fills, "town_id", props),
+                     state_fc=feature_collection(state, "state_id", {sid: {} for sid in state["state_id"]}))
 
 
 def tooltip() -> dict:

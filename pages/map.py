@@ -34,8 +34,7 @@ def _shapes(layer: str):
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def _bounds() -> tuple[float, float, float, float]:
-    t = _shapes("state")
-    return (float(t["min_lon"].min()), float(t["min_lat"].min()), float(t["max_lon"].max()), float(t["max_lat"].max()))
+    return mv.bounds_of(_shapes("state"))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -78,8 +77,7 @@ def _spec(ind: str, idx: str, tracts: bool, size: str) -> str:
         tract_fc = mv.feature_collection(_shapes("tract"), "tract_id",
                                          mv.tract_properties(db.tract_opportunity(idx), db.tracts()))
         return mv.deck_json(view, mv.feature_collection(_shapes("town"), "town_id", props), tract_fc=tract_fc)
-    return mv.deck_json(view, mv.feature_collection(_shapes("town_fill"), "town_id", props),
-                        state_fc=mv.feature_collection(_shapes("state"), "state_id", {"09": {}}))
+    return mv.towns_map_json(view, _shapes("town_fill"), _shapes("state"), props)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

@@ -172,8 +172,9 @@ def read_runlog(log: Path, since: float, until: float) -> dict:
 
 # -- the server's memory ---------------------------------------------------------------------------
 
-def tree_rss(pid: int) -> int:
-    """Bytes of resident memory of a process and all its descendants (0 if it is gone)."""
+def _tree_sum(pid: int, measure) -> float:
+    """The sum of ``measure(process)`` over a process and all its descendants (0 if it is gone);
+    a process that ends while being read counts 0."""
     import psutil
 
     try:
@@ -184,29 +185,20 @@ def tree_rss(pid: int) -> int:
     total = 0
     for q in procs:
         try:
-            total += q.memory_info().rss
+            total += measure(q)
         except psutil.NoSuchProcess:
             pass
     return total
+
+
+def tree_rss(pid: int) -> int:
+    """Bytes of resident memory of a process and all its descendants."""
+    return _tree_sum(pid, lambda q: q.memory_info().rss)
 
 
 def tree_cpu(pid: int) -> float:
     """CPU seconds (user + system) a process tree has used so far."""
-    import psutil
-
-    try:
-        p = psutil.Process(pid)
-        procs = [p] + p.children(recursive=True)
-    except psutil.NoSuchProcess:
-        return 0.0
-    total = 0.0
-    for q in procs:
-        try:
-            t = q.cpu_times()
-            total += t.user + t.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
+    return float(_tree_sum(pid, lambda q: sum(q.cpu_times()[:2])))
 
 
 def start_profile(pid: int, path: str):

@@ -11,6 +11,16 @@ ROOT = Path(__file__).resolve().parents[1]
 DB_PATH = ROOT / "data" / "oca.duckdb"
 
 
+@pytest.fixture(scope="module")
+def db():
+    """The committed database through the app's own query layer (read-only)."""
+    from oca_dash.query import DB
+
+    d = DB(DB_PATH)
+    yield d
+    d.close()
+
+
 @pytest.fixture(scope="session")
 def raw():
     from oca_dash.build.raw import Raw, RawDataError

@@ -14,17 +14,9 @@ from oca_dash import brief_export as BE
 from oca_dash import talking_points as TP
 from oca_dash.format import fmt_value
 from oca_dash.indicators import INDICATORS
-from oca_dash.query import DB
 
 DAY = dt.date(2025, 3, 4)
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-@pytest.fixture(scope="module")
-def db():
-    d = DB()
-    yield d
-    d.close()
 
 
 @pytest.fixture(scope="module")

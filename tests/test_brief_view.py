@@ -12,16 +12,8 @@ from oca_dash import brief_export as BE
 from oca_dash import brief_view as BV
 from oca_dash import talking_points as TP
 from oca_dash.levels import DEFAULT_INDEX
-from oca_dash.query import DB
 
 DAY = dt.date(2026, 1, 15)
-
-
-@pytest.fixture(scope="module")
-def db():
-    d = DB()
-    yield d
-    d.close()
 
 
 @pytest.fixture(scope="module")

@@ -9,16 +9,6 @@ import pytest
 from oca_dash import compare as C
 from oca_dash.format import fmt_value
 from oca_dash.indicators import INDICATORS
-from oca_dash.query import DB
-
-from .conftest import DB_PATH
-
-
-@pytest.fixture(scope="module")
-def db():
-    d = DB(DB_PATH)
-    yield d
-    d.close()
 
 
 @pytest.mark.parametrize("r, words", [

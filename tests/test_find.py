@@ -3,37 +3,19 @@
 import io
 import json
 
-import duckdb
 import pandas as pd
 import pytest
 
 from oca_dash import find as F
 from oca_dash.find import Filter
-from oca_dash.query import DB
-
-from .conftest import DB_PATH
+from tests.db_util import sql
 
 REGIONS = {"09110": "Capitol Planning Region", "09170": "South Central Connecticut Planning Region"}
 
 
 @pytest.fixture(scope="module")
-def db():
-    d = DB(DB_PATH)
-    yield d
-    d.close()
-
-
-@pytest.fixture(scope="module")
 def frame(db):
     return F.load_towns(db, "oca2025")
-
-
-def sql(q, params=()):
-    con = duckdb.connect(str(DB_PATH), read_only=True)
-    try:
-        return con.execute(q, list(params)).df()
-    finally:
-        con.close()
 
 
 def test_parse_reads_every_filter():

@@ -8,20 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from oca_dash import deck_json
 from oca_dash import map_view as mv
-from oca_dash import deck_json, moe, profile, views
+from oca_dash import moe, profile, views
 from oca_dash.levels import INDEX_NAMES, LEVEL_COLORS, LEVELS
-
-from .conftest import DB_PATH
-
-
-@pytest.fixture(scope="module")
-def db():
-    if not DB_PATH.is_file():
-        pytest.skip("database not built")
-    from oca_dash.query import DB
-
-    return DB(DB_PATH)
 
 
 @pytest.fixture(scope="module")
@@ -258,8 +248,6 @@ def test_csv_downloads_hold_raw_values_text_and_source(db, towns):
     assert len(d2) == 169 and set(d2["level"]) <= set(LEVELS) and (d2["index_name"] == "coi3").all()
     shares = d2[["share_very_low", "share_low", "share_moderate", "share_high", "share_very_high"]].sum(axis=1)
     assert np.allclose(shares, 1.0, atol=1e-6)
-
-
 
 
 def test_district_map_draws_without_a_basemap():

@@ -3,15 +3,14 @@
 from dataclasses import replace
 from pathlib import Path
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
-
-from tests.apptest_util import open_link
 
 from oca_dash import methods as T
 from oca_dash.indicators import INDICATORS, SOURCES
 from oca_dash.query import DB
+from tests.apptest_util import open_link
+from tests.db_util import sql as q
 
 ROOT = Path(__file__).resolve().parents[1]
 DB_PATH = ROOT / "data" / "oca.duckdb"
@@ -23,13 +22,6 @@ def tables():
     t = T.load(d)
     d.close()
     return t
-
-
-def q(sql, params=()):
-    con = duckdb.connect(str(DB_PATH), read_only=True)
-    d = con.execute(sql, list(params)).df()
-    con.close()
-    return d
 
 
 def run_page(params: dict) -> AppTest:

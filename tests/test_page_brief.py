@@ -5,33 +5,20 @@ notices, not tracebacks; the downloads are there; the Town, Compare and Find pag
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import parse_qs
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_util import open_link
-
 from oca_dash.format import fmt_value
 from oca_dash.talking_points import TOPICS
-
-ROOT = Path(__file__).resolve().parents[1]
-DB = ROOT / "data" / "oca.duckdb"
+from tests.apptest_util import open_link
+from tests.db_util import rows as q
 
 
 def run_brief(params: dict) -> AppTest:
     """Open /brief with these query parameters, as a shared link would."""
     return open_link("pages/brief.py", params)
-
-
-def q(sql, params=()):
-    con = duckdb.connect(str(DB), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def town_value(town, indicator):
@@ -218,7 +205,6 @@ def test_no_topic_chosen_says_so():
     at = run_brief({"town": "Avon"})
     at.get("button_group")[1].set_value([]).run()
     assert not at.exception and "Choose at least one topic" in notices(at)
-
 
 
 # -- the Talking-points block on the other pages --------------------------------------------------------------

@@ -1,36 +1,16 @@
 """Districts: link parsing, town shares and the map helpers, and the page through AppTest."""
 
-from pathlib import Path
-
-import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_util import open_link
-
 from oca_dash import deck_json
 from oca_dash import district_view as D
 from oca_dash.format import fmt_value
-from oca_dash.query import DB
+from tests.apptest_util import open_link
+from tests.db_util import sql as q
 
-ROOT = Path(__file__).resolve().parents[1]
-DB_PATH = ROOT / "data" / "oca.duckdb"
 IDS = [f"S{n:02d}" for n in range(1, 37)] + [f"H{n:03d}" for n in range(1, 152)]
-
-
-@pytest.fixture(scope="module")
-def db():
-    d = DB(DB_PATH)
-    yield d
-    d.close()
-
-
-def q(sql, params=()):
-    con = duckdb.connect(str(DB_PATH), read_only=True)
-    d = con.execute(sql, list(params)).df()
-    con.close()
-    return d
 
 
 def run_page(params: dict) -> AppTest:

@@ -1,28 +1,15 @@
 """The Find towns page through Streamlit's AppTest, on the real database."""
 
-from pathlib import Path
-
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_util import open_link
-
-ROOT = Path(__file__).resolve().parents[1]
-DB = ROOT / "data" / "oca.duckdb"
+from tests.db_util import sql
 
 
 def run_find(params: dict) -> AppTest:
     """Open /find with these query parameters, as a shared link would."""
     return open_link("pages/find.py", params)
-
-
-def sql(q, params=()):
-    con = duckdb.connect(str(DB), read_only=True)
-    try:
-        return con.execute(q, list(params)).df()
-    finally:
-        con.close()
 
 
 def result_table(at):

@@ -14,13 +14,6 @@ pytestmark = pytest.mark.skipif(not DB_PATH.is_file(), reason="database not buil
 PAGE = "pages/map.py"
 
 
-@pytest.fixture(scope="module")
-def db():
-    from oca_dash.query import DB
-
-    return DB(DB_PATH)
-
-
 def _open(params: dict | None = None, switch: bool = True):
     """The map is the default page: the first run shows it with the link's parameters; a switch
     to it (as from the navigation) keeps them."""
@@ -160,7 +153,6 @@ def test_every_indicator_renders():
         assert not at.exception, ind
         assert len(_towns(_spec(at))["data"]["features"]) == 169
         box = at.selectbox[0]
-
 
 
 def test_choosing_a_town_opens_its_profile():

@@ -1,38 +1,20 @@
 """Opportunity and race: the shaping module on the real database and on small frames, and the page
 through Streamlit's AppTest."""
 
-from pathlib import Path
-
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_util import open_link
-
 from oca_dash import deck_json
 from oca_dash import opportunity_view as O
 from oca_dash.levels import LEVELS
-from oca_dash.query import DB
-
-ROOT = Path(__file__).resolve().parents[1]
-DB_PATH = ROOT / "data" / "oca.duckdb"
-
-
-@pytest.fixture(scope="module")
-def db():
-    d = DB(DB_PATH)
-    yield d
-    d.close()
+from tests.apptest_util import open_link
+from tests.db_util import sql
 
 
 def view_rows(index_name):
-    con = duckdb.connect(str(DB_PATH), read_only=True)
-    d = con.execute("SELECT race, level, population, share FROM opportunity_by_race WHERE index_name = ?",
-                    [index_name]).df()
-    con.close()
-    return d
+    return sql("SELECT race, level, population, share FROM opportunity_by_race WHERE index_name = ?", [index_name])
 
 
 def run_page(params: dict) -> AppTest:

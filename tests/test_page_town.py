@@ -1,29 +1,15 @@
 """The town profile page through Streamlit's AppTest, on the real database."""
 
-from pathlib import Path
-
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_util import open_link
-
 from oca_dash.format import fmt_value
-
-ROOT = Path(__file__).resolve().parents[1]
-DB = ROOT / "data" / "oca.duckdb"
+from tests.apptest_util import open_link
+from tests.db_util import town_value as db_value
 
 
 def run_town(params: dict) -> AppTest:
     return open_link("pages/town.py", params)
-
-
-def db_value(town, indicator):
-    con = duckdb.connect(str(DB), read_only=True)
-    v = con.execute("SELECT v.estimate FROM indicator_values v JOIN towns t ON t.town_id = v.geo_id "
-                    "WHERE v.geo_type='town' AND t.town = ? AND v.indicator = ?", [town, indicator]).fetchone()[0]
-    con.close()
-    return v
 
 
 @pytest.mark.parametrize("town", ["West Hartford", "Darien", "Union"])

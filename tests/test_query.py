@@ -1,6 +1,5 @@
 """The read-only query layer against the committed database."""
 
-
 import duckdb
 import numpy as np
 import pytest
@@ -11,13 +10,6 @@ from oca_dash.levels import LEVELS
 from oca_dash.query import DB, DatabaseError
 
 from .conftest import DB_PATH
-
-
-@pytest.fixture(scope="module")
-def db():
-    d = DB(DB_PATH)
-    yield d
-    d.close()
 
 
 def test_opens_read_only(db):

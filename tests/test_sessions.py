@@ -22,6 +22,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_util import open_link
+from tests.db_util import sql
 
 from . import browser_util as bu
 
@@ -36,14 +37,6 @@ def open_page(page: str, params: dict) -> AppTest:
     at = open_link(page, params, timeout=120)
     assert not at.exception, at.exception[0].value if at.exception else ""
     return at
-
-
-def sql(q: str, params=()):
-    con = duckdb.connect(str(DB_PATH), read_only=True)
-    try:
-        return con.execute(q, list(params)).df()
-    finally:
-        con.close()
 
 
 def town_value(town: str, indicator: str):

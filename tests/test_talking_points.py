@@ -11,14 +11,6 @@ from oca_dash import talking_points as TP
 from oca_dash import words as W
 from oca_dash.format import fmt_number, fmt_value
 from oca_dash.indicators import INDICATORS
-from oca_dash.query import DB
-
-
-@pytest.fixture(scope="module")
-def db():
-    d = DB()
-    yield d
-    d.close()
 
 
 def val(db, geo_type, geo_id, ind):

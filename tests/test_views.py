@@ -1,16 +1,6 @@
 """Pure shaping functions, on the real database."""
 
-import pytest
-
 from oca_dash import profile, views
-from oca_dash.query import DB
-
-from .conftest import DB_PATH
-
-
-@pytest.fixture(scope="module")
-def db():
-    return DB(DB_PATH)
 
 
 def test_place_profile_compares_and_ranks(db):
